@@ -1,0 +1,15 @@
+# Shared by bin/trainer and bin/sentiment: build the module (and what it needs) when its classes are missing or
+# older than any source or pom, then run its main class on the class path Maven wrote to target/classpath.txt.
+sentikit_run() {
+  local module="$1" main="$2"
+  shift 2
+  local cp_file="$root/$module/target/classpath.txt"
+  local stamp="$root/$module/target/.sentikit-built"
+  if [[ ! -f "$stamp" || ! -f "$cp_file" ]] || [[ -n "$(find "$root" -path "$root/.git" -prune -o \
+      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]]; then
+    echo "bin/$(basename "$0"): building $module (mvn install -DskipTests)…" >&2
+    (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests install -pl "$module" -am) >&2
+    touch "$stamp"
+  fi
+  exec java ${SENTIKIT_JAVA_OPTS:-} -cp "$root/$module/target/classes:$(cat "$cp_file")" "$main" "$@"
+}

@@ -1,0 +1,470 @@
+package dev.sentikit.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
+import dev.sentikit.AnalyzerOptions;
+import dev.sentikit.Device;
+import dev.sentikit.ModelLoadException;
+import dev.sentikit.Sentiment;
+import dev.sentikit.SentimentAnalyzer;
+import dev.sentikit.model.ModelCard;
+import dev.sentikit.model.ModelFormat;
+import dev.sentikit.text.EncodedBatch;
+import dev.sentikit.text.TextEncoder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link SentimentAnalyzer} backed by one {@link OrtSession} that serves every thread
+ * ({@link OrtSession#run} is thread-safe).
+ *
+ * <p>Calls hold the read side of a {@link ReentrantReadWriteLock} while they use the session, and {@link #close()}
+ * takes the write side, so closing while calls are in flight waits for them instead of freeing native memory
+ * under them; calls that start after the close throw {@link IllegalStateException}.
+ */
+final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxSentimentAnalyzer.class);
+
+    private static final Set<String> OUTPUTS = Set.of(ModelFormat.OUTPUT_PROBABILITIES);
+
+    private static final String CUDA_REQUIREMENTS = "The CUDA execution provider of ONNX Runtime 1.23 needs CUDA 12 "
+            + "and cuDNN 9 libraries on the library path (LD_LIBRARY_PATH on Linux, PATH on Windows) and an NVIDIA "
+            + "GPU with that number; see https://onnxruntime.ai/docs/execution-providers/"
+            + "CUDA-ExecutionProvider.html#requirements";
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final OrtSession.SessionOptions sessionOptions;
+    private final ModelFormat.Metadata metadata;
+    private final TextEncoder encoder;
+    private final List<String> labels;
+    private final String source;
+    private final Device device;
+    private final int maxBatchSize;
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+
+    private OnnxSentimentAnalyzer(OrtEnvironment env, Opened opened, ModelFormat.Metadata metadata, String source,
+            AnalyzerOptions options) {
+        this.env = env;
+        this.session = opened.session;
+        this.sessionOptions = opened.options;
+        this.device = opened.device;
+        this.metadata = metadata;
+        this.encoder = metadata.encoder();
+        this.labels = metadata.card().labels();
+        this.source = source;
+        this.maxBatchSize = options.maxBatchSize();
+    }
+
+    /**
+     * Loads a model file.
+     *
+     * @throws ModelLoadException if the bytes are not a valid ONNX model, not a Sentikit model, their graph does
+     *     not have the Sentikit signature, or the requested device cannot be used
+     */
+    static OnnxSentimentAnalyzer load(byte[] model, String source, AnalyzerOptions options) throws ModelLoadException {
+        Objects.requireNonNull(model, "model must not be null");
+        Objects.requireNonNull(source, "source must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        OrtEnvironment env = environment();
+        Opened opened = open(env, model, source, options);
+        try {
+            ModelFormat.Metadata metadata = readMetadata(opened.session, source);
+            checkSignature(opened.session, metadata.card(), source);
+            OnnxSentimentAnalyzer analyzer = new OnnxSentimentAnalyzer(env, opened, metadata, source, options);
+            LOG.info("Loaded {} (model '{}', labels {}) with ONNX Runtime {} on {}", source, metadata.card().name(),
+                    metadata.card().labels(), env.getVersion(), describe(opened.device));
+            return analyzer;
+        } catch (ModelLoadException | RuntimeException | Error e) {
+            opened.closeQuietly();
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ loading
+
+    /** A session with the options it was created with and the device it runs on. */
+    private static final class Opened {
+        final OrtSession session;
+        final OrtSession.SessionOptions options;
+        final Device device;
+
+        Opened(OrtSession session, OrtSession.SessionOptions options, Device device) {
+            this.session = session;
+            this.options = options;
+            this.device = device;
+        }
+
+        void closeQuietly() {
+            OnnxSentimentAnalyzer.closeQuietly(session);
+            OnnxSentimentAnalyzer.closeQuietly(options);
+        }
+    }
+
+    private static OrtEnvironment environment() throws ModelLoadException {
+        try {
+            return OrtEnvironment.getEnvironment();
+        } catch (RuntimeException | LinkageError e) {
+            throw new ModelLoadException("ONNX Runtime could not start (its native library did not load): "
+                    + e + ". Check that the onnxruntime jar matches this operating system and CPU.", e);
+        }
+    }
+
+    private static boolean cudaAvailable() {
+        try {
+            return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("Cannot list the ONNX Runtime execution providers", e);
+            return false;
+        }
+    }
+
+    private static Opened open(OrtEnvironment env, byte[] model, String source, AnalyzerOptions options)
+            throws ModelLoadException {
+        Device requested = options.device();
+        switch (requested.kind()) {
+            case CPU:
+                return openOnCpu(env, model, source, options);
+            case CUDA:
+                return openOnCuda(env, model, source, options, requested.gpuId());
+            case AUTO:
+            default:
+                return openAuto(env, model, source, options);
+        }
+    }
+
+    private static Opened openAuto(OrtEnvironment env, byte[] model, String source, AnalyzerOptions options)
+            throws ModelLoadException {
+        if (!cudaAvailable()) {
+            LOG.debug("Device auto: running {} on the CPU because the ONNX Runtime on the class path has no CUDA "
+                    + "execution provider (it is com.microsoft.onnxruntime:onnxruntime, not onnxruntime_gpu)", source);
+            return openOnCpu(env, model, source, options);
+        }
+        OrtSession.SessionOptions so = newOptions(options, source);
+        try {
+            so.addCUDA(0);
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(so);
+            LOG.info("Device auto: CUDA is not usable ({}), running {} on the CPU. {}", oneLine(e), source,
+                    CUDA_REQUIREMENTS);
+            return openOnCpu(env, model, source, options);
+        }
+        try {
+            return new Opened(env.createSession(model, so), so, Device.cuda(0));
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(so);
+            LOG.info("Device auto: loading {} on CUDA GPU 0 failed ({}), trying the CPU", source, oneLine(e));
+            return openOnCpu(env, model, source, options);
+        }
+    }
+
+    private static Opened openOnCuda(OrtEnvironment env, byte[] model, String source, AnalyzerOptions options,
+            int gpuId) throws ModelLoadException {
+        String device = "cuda:" + gpuId;
+        if (!cudaAvailable()) {
+            throw new ModelLoadException("Cannot load " + source + " on " + device + ": the ONNX Runtime on the class "
+                    + "path has no CUDA execution provider (it is the CPU-only artifact "
+                    + "com.microsoft.onnxruntime:onnxruntime). Depend on com.microsoft.onnxruntime:onnxruntime_gpu "
+                    + "instead (in this project: build with the Maven profile gpu, `mvn -Pgpu ...`), never both, "
+                    + "or use the device cpu or auto.");
+        }
+        OrtSession.SessionOptions so = newOptions(options, source);
+        try {
+            so.addCUDA(gpuId);
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(so);
+            throw new ModelLoadException("Cannot load " + source + " on " + device + ": ONNX Runtime could not enable "
+                    + "CUDA: " + oneLine(e) + ". " + CUDA_REQUIREMENTS + ". Or use the device cpu or auto.", e);
+        }
+        try {
+            return new Opened(env.createSession(model, so), so, Device.cuda(gpuId));
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(so);
+            // Tell a broken model from a device problem: a model that loads on the CPU is not the problem.
+            Opened cpu = openOnCpu(env, model, source, options);
+            cpu.closeQuietly();
+            throw new ModelLoadException("Cannot load " + source + " on " + device + " (it loads on the CPU): "
+                    + oneLine(e) + ". " + CUDA_REQUIREMENTS + ".", e);
+        }
+    }
+
+    private static Opened openOnCpu(OrtEnvironment env, byte[] model, String source, AnalyzerOptions options)
+            throws ModelLoadException {
+        OrtSession.SessionOptions so = newOptions(options, source);
+        try {
+            return new Opened(env.createSession(model, so), so, Device.CPU);
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(so);
+            throw new ModelLoadException(source + " is not a valid ONNX model: " + oneLine(e), e);
+        }
+    }
+
+    private static OrtSession.SessionOptions newOptions(AnalyzerOptions options, String source)
+            throws ModelLoadException {
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        try {
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (options.intraOpThreads() > 0) {
+                so.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            return so;
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(so);
+            throw new ModelLoadException("Cannot configure ONNX Runtime to load " + source + ": " + oneLine(e), e);
+        }
+    }
+
+    private static ModelFormat.Metadata readMetadata(OrtSession session, String source) throws ModelLoadException {
+        Map<String, String> props;
+        try {
+            props = session.getMetadata().getCustomMetadata();
+        } catch (OrtException e) {
+            throw new ModelLoadException("Cannot read the metadata of " + source + ": " + oneLine(e), e);
+        }
+        return ModelFormat.fromMetadataProps(props, source);
+    }
+
+    private static void checkSignature(OrtSession session, ModelCard card, String source) throws ModelLoadException {
+        Map<String, NodeInfo> inputs;
+        Map<String, NodeInfo> outputs;
+        try {
+            inputs = session.getInputInfo();
+            outputs = session.getOutputInfo();
+        } catch (OrtException e) {
+            throw new ModelLoadException("Cannot read the inputs and outputs of " + source + ": " + oneLine(e), e);
+        }
+        String found = " (the graph's inputs are " + describe(inputs) + ", its outputs " + describe(outputs) + ")";
+
+        NodeInfo ids = inputs.get(ModelFormat.INPUT_IDS);
+        if (ids == null) {
+            throw new ModelLoadException(source + " has no input '" + ModelFormat.INPUT_IDS
+                    + "': expected int64 [batch, sequence]" + found);
+        }
+        if (inputs.size() != 1) {
+            throw new ModelLoadException(source + " has " + inputs.size() + " inputs but Sentikit feeds only '"
+                    + ModelFormat.INPUT_IDS + "'" + found);
+        }
+        checkTensor(ids, OnnxJavaType.INT64, "input", "int64 [batch, sequence]", source, found);
+
+        NodeInfo probs = outputs.get(ModelFormat.OUTPUT_PROBABILITIES);
+        if (probs == null) {
+            throw new ModelLoadException(source + " has no output '" + ModelFormat.OUTPUT_PROBABILITIES
+                    + "': expected float [batch, " + card.labels().size() + "]" + found);
+        }
+        TensorInfo p = checkTensor(probs, OnnxJavaType.FLOAT, "output", "float [batch, labels]", source, found);
+        long labelDim = p.getShape()[1];
+        if (labelDim > 0 && labelDim != card.labels().size()) {
+            throw new ModelLoadException(source + ": the card lists " + card.labels().size() + " labels "
+                    + card.labels() + " but the output '" + ModelFormat.OUTPUT_PROBABILITIES + "' has " + labelDim
+                    + " columns: expected float [batch, " + card.labels().size() + "], found " + typeAndShape(p) + found);
+        }
+    }
+
+    private static TensorInfo checkTensor(NodeInfo node, OnnxJavaType type, String role, String expected,
+            String source, String found) throws ModelLoadException {
+        ValueInfo info = node.getInfo();
+        if (!(info instanceof TensorInfo)) {
+            throw new ModelLoadException(source + ": " + role + " '" + node.getName() + "' should be a tensor "
+                    + expected + ", found " + info + found);
+        }
+        TensorInfo t = (TensorInfo) info;
+        if (t.type != type || t.getShape().length != 2) {
+            throw new ModelLoadException(source + ": " + role + " '" + node.getName() + "' should be " + expected
+                    + ", found " + typeAndShape(t) + found);
+        }
+        return t;
+    }
+
+    private static String describe(Map<String, NodeInfo> nodes) {
+        List<String> parts = new ArrayList<>();
+        for (NodeInfo n : nodes.values()) {
+            ValueInfo v = n.getInfo();
+            if (v instanceof TensorInfo) {
+                parts.add(n.getName() + ": " + typeAndShape((TensorInfo) v));
+            } else {
+                parts.add(n.getName() + ": " + v);
+            }
+        }
+        return parts.toString();
+    }
+
+    /** Such as {@code int64 [-1, -1]}; -1 is a dynamic dimension. */
+    private static String typeAndShape(TensorInfo t) {
+        return t.type.name().toLowerCase(Locale.ROOT) + " " + Arrays.toString(t.getShape());
+    }
+
+    private static String describe(Device device) {
+        return device.kind() == Device.Kind.CUDA ? "CUDA GPU " + device.gpuId() + " (CUDAExecutionProvider)"
+                : "the CPU (CPUExecutionProvider)";
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        m = m.strip().replaceAll("\\s*\\R\\s*", " ");
+        return m.length() <= 500 ? m : m.substring(0, 500) + "…";
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("Ignoring an error while closing {}", c, e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ inference
+
+    @Override
+    public Sentiment analyze(String text) {
+        Objects.requireNonNull(text, "text must not be null");
+        return analyzeAll(List.of(text)).get(0);
+    }
+
+    @Override
+    public List<Sentiment> analyzeAll(List<String> texts) {
+        Objects.requireNonNull(texts, "texts must not be null");
+        // A private copy: the caller's list may change while we run.
+        String[] all = texts.toArray(new String[0]);
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == null) {
+                throw new NullPointerException("texts[" + i + "] is null; every text must be non-null");
+            }
+        }
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            if (all.length == 0) {
+                return List.of();
+            }
+            List<String> list = Arrays.asList(all);
+            List<Sentiment> out = new ArrayList<>(all.length);
+            for (int from = 0; from < all.length; from += maxBatchSize) {
+                int to = Math.min(all.length, from + maxBatchSize);
+                runBatch(list.subList(from, to), from, out);
+            }
+            return Collections.unmodifiableList(out);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void runBatch(List<String> texts, int offset, List<Sentiment> out) {
+        EncodedBatch batch = encoder.encodeBatch(texts);
+        long[] shape = {batch.batchSize(), batch.sequenceLength()};
+        int n = labels.size();
+        try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.ids()), shape);
+                OrtSession.Result result = session.run(Map.of(ModelFormat.INPUT_IDS, ids), OUTPUTS)) {
+            OnnxValue value = result.get(ModelFormat.OUTPUT_PROBABILITIES).orElseThrow(() ->
+                    new IllegalStateException(source + ": ONNX Runtime returned no '"
+                            + ModelFormat.OUTPUT_PROBABILITIES + "'"));
+            if (!(value instanceof OnnxTensor)) {
+                throw new IllegalStateException(source + ": '" + ModelFormat.OUTPUT_PROBABILITIES
+                        + "' is not a tensor: " + value.getInfo());
+            }
+            OnnxTensor probs = (OnnxTensor) value;
+            long[] got = probs.getInfo().getShape();
+            if (got.length != 2 || got[0] != batch.batchSize() || got[1] != n) {
+                throw new IllegalStateException(source + ": '" + ModelFormat.OUTPUT_PROBABILITIES + "' has shape "
+                        + Arrays.toString(got) + ", expected [" + batch.batchSize() + ", " + n + "]");
+            }
+            FloatBuffer buffer = probs.getFloatBuffer();
+            for (int r = 0; r < batch.batchSize(); r++) {
+                float[] row = new float[n];
+                buffer.get(row);
+                for (float p : row) {
+                    if (!Float.isFinite(p)) {
+                        throw new IllegalStateException(source + " returned a non-finite probability for text "
+                                + (offset + r) + ": " + Arrays.toString(row));
+                    }
+                }
+                out.add(Sentiment.of(labels, row));
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to run " + source + ": " + oneLine(e), e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this SentimentAnalyzer is closed");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ the rest
+
+    /** The model's labels; still answers after {@link #close()} (no native memory is involved). */
+    @Override
+    public List<String> labels() {
+        return labels;
+    }
+
+    /** The model's card; still answers after {@link #close()} (no native memory is involved). */
+    @Override
+    public ModelCard card() {
+        return metadata.card();
+    }
+
+    /** The device the model runs on: {@link Device#CPU} or {@code cuda:N}, never {@code auto}. */
+    Device executionDevice() {
+        return device;
+    }
+
+    /** The ONNX Runtime execution provider the session uses: {@code CPUExecutionProvider} or {@code CUDAExecutionProvider}. */
+    String executionProvider() {
+        return device.kind() == Device.Kind.CUDA ? OrtProvider.CUDA.getName() : OrtProvider.CPU.getName();
+    }
+
+    /** Whether {@link #close()} has been called. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeQuietly(session);
+            closeQuietly(sessionOptions);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxSentimentAnalyzer[" + source + ", model " + metadata.card().name() + ", labels " + labels
+                + ", device " + device + (closed ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,131 @@
+package dev.sentikit.samples;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sentikit.AnalyzerOptions;
+import dev.sentikit.ModelLoadException;
+import dev.sentikit.Sentiment;
+import dev.sentikit.SentimentAnalyzer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sentiment}: analyzes texts and prints one JSON object per text, in input order:
+ * {@code {"text":…,"label":…,"score":…,"scores":{label:probability,…}}}.
+ */
+@Command(name = "sentiment", mixinStandardHelpOptions = true, version = "sentikit sentiment 0.1.0",
+        description = "Analyzes the sentiment of texts with a Sentikit model (default: the English zoo model "
+                + "`en`) and prints one JSON object per text.")
+public final class SentimentCli implements Callable<Integer> {
+
+    /** Lines analyzed together when reading --input, so memory stays constant for any file size. */
+    static final int BATCH = 256;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--model", paramLabel = "NAME|FILE.onnx",
+            description = "A zoo model name or a model file (default: en).")
+    String model = "en";
+
+    @Option(names = "--input", paramLabel = "FILE|-", description = "Read one text per line from FILE, or from "
+            + "standard input with -.")
+    String input;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda:N",
+            description = "Where to run the model (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Parameters(paramLabel = "TEXT", arity = "0..*", description = "Texts to analyze.")
+    List<String> texts = new ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI and returns its exit code (0 ok, 1 failure, 2 bad usage). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new SentimentCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (texts.isEmpty() && input == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "nothing to analyze: give TEXT arguments or --input FILE (or - for standard input)");
+        }
+        AnalyzerOptions options = AnalyzerOptions.builder().optDevice(device).build();
+        PrintWriter out = spec.commandLine().getOut();
+        try (SentimentAnalyzer analyzer = open(model, options)) {
+            if (!texts.isEmpty()) {
+                print(out, texts, analyzer.analyzeAll(texts));
+            }
+            if (input != null) {
+                try (BufferedReader reader = new BufferedReader(openInput(input))) {
+                    List<String> batch = new ArrayList<>(BATCH);
+                    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                        batch.add(line);
+                        if (batch.size() == BATCH) {
+                            print(out, batch, analyzer.analyzeAll(batch));
+                            batch.clear();
+                        }
+                    }
+                    print(out, batch, analyzer.analyzeAll(batch));
+                }
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** A zoo model by name, or a model file by path. */
+    static SentimentAnalyzer open(String model, AnalyzerOptions options) throws ModelLoadException {
+        Path path = Path.of(model);
+        if (model.endsWith(".onnx") || model.contains("/") || Files.exists(path)) {
+            return SentimentAnalyzer.load(path, options);
+        }
+        return SentimentAnalyzer.fromZoo(model, options);
+    }
+
+    private static Reader openInput(String input) throws IOException {
+        if ("-".equals(input)) {
+            return new InputStreamReader(System.in, StandardCharsets.UTF_8);
+        }
+        return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
+    }
+
+    private static void print(PrintWriter out, List<String> texts, List<Sentiment> results) throws IOException {
+        for (int i = 0; i < texts.size(); i++) {
+            Sentiment s = results.get(i);
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("text", texts.get(i));
+            line.put("label", s.label());
+            line.put("score", s.score());
+            line.put("scores", s.scores());
+            out.println(JSON.writeValueAsString(line));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.sentikit.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentikit.Sentiment;
+import dev.sentikit.SentimentAnalyzer;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The embedded default model gives the obvious answers on obvious sentences. */
+class DefaultModelTest {
+
+    private static SentimentAnalyzer analyzer;
+
+    @BeforeAll
+    static void load() throws Exception {
+        analyzer = SentimentAnalyzer.defaultModel();
+    }
+
+    @AfterAll
+    static void close() {
+        analyzer.close();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "I love this phone, it is wonderful|positive",
+        "Absolutely fantastic service, thank you!|positive",
+        "What a great movie, I enjoyed every minute.|positive",
+        "This is the worst movie I have ever seen|negative",
+        "I hate it, a total waste of money.|negative",
+        "The food was awful and the staff were rude.|negative",
+        "not good|negative",
+    })
+    void obviousSentences(String text, String expected) {
+        Sentiment s = analyzer.analyze(text);
+        assertEquals(expected, s.label(), text + " -> " + s.scores());
+    }
+
+    @Test
+    void cardDescribesTheModel() {
+        assertEquals(List.of("negative", "neutral", "positive"), analyzer.labels());
+        assertEquals("en", analyzer.card().name());
+        assertEquals("bag", analyzer.card().architecture());
+        assertTrue(analyzer.card().provenance().trainData().endsWith("vader-3class-train.tsv"));
+        assertTrue(analyzer.card().metrics().containsKey("validation"));
+    }
+
+    @Test
+    void wasTrainedOnTheSharedVaderData() throws Exception {
+        java.nio.file.Path data = SharedData.require("en/vader-3class-train.tsv");
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(data));
+        assertEquals(java.util.HexFormat.of().formatHex(digest), analyzer.card().provenance().trainSha256());
+    }
+
+    @Test
+    void batchEqualsOneByOne() {
+        List<String> texts = List.of("good", "bad", "", "The package arrived.", "不好");
+        List<Sentiment> batch = analyzer.analyzeAll(texts);
+        for (int i = 0; i < texts.size(); i++) {
+            Sentiment one = analyzer.analyze(texts.get(i));
+            assertEquals(one.label(), batch.get(i).label());
+            assertEquals(one.score(), batch.get(i).score(), 1e-6);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.sentikit;
+
+/**
+ * How an analyzer runs a model. Immutable; build one with {@link #builder()}.
+ *
+ * <pre>{@code
+ * AnalyzerOptions options = AnalyzerOptions.builder().optDevice(Device.CPU).optIntraOpThreads(2).build();
+ * }</pre>
+ */
+public final class AnalyzerOptions {
+
+    /** Batches larger than this are split, so that one call never allocates an unbounded tensor. */
+    public static final int DEFAULT_MAX_BATCH_SIZE = 256;
+
+    private static final AnalyzerOptions DEFAULTS = builder().build();
+
+    private final Device device;
+    private final int intraOpThreads;
+    private final int maxBatchSize;
+
+    private AnalyzerOptions(Builder b) {
+        this.device = b.device;
+        this.intraOpThreads = b.intraOpThreads;
+        this.maxBatchSize = b.maxBatchSize;
+    }
+
+    /** The defaults: device {@code auto}, the engine's own thread count, batches of 256. */
+    public static AnalyzerOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** Threads one inference may use; 0 lets the engine decide. */
+    public int intraOpThreads() {
+        return intraOpThreads;
+    }
+
+    public int maxBatchSize() {
+        return maxBatchSize;
+    }
+
+    /** Builds {@link AnalyzerOptions}; each setting is checked when it is set. */
+    public static final class Builder {
+        private Device device = Device.AUTO;
+        private int intraOpThreads;
+        private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+
+        private Builder() {}
+
+        public Builder optDevice(Device device) {
+            this.device = java.util.Objects.requireNonNull(device, "device");
+            return this;
+        }
+
+        /** Sets the device from its text form: auto, cpu, cuda or cuda:N. */
+        public Builder optDevice(String device) {
+            return optDevice(Device.parse(device));
+        }
+
+        public Builder optIntraOpThreads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("intraOpThreads must be >= 0 (0 = engine default), got " + threads);
+            }
+            this.intraOpThreads = threads;
+            return this;
+        }
+
+        public Builder optMaxBatchSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("maxBatchSize must be >= 1, got " + size);
+            }
+            this.maxBatchSize = size;
+            return this;
+        }
+
+        public AnalyzerOptions build() {
+            return new AnalyzerOptions(this);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.sentikit;
+
+import dev.sentikit.model.ModelCard;
+import dev.sentikit.spi.Providers;
+import dev.sentikit.spi.ZooModels;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedSet;
+
+/**
+ * Analyzes the sentiment of texts with one model.
+ *
+ * <pre>{@code
+ * try (SentimentAnalyzer analyzer = SentimentAnalyzer.fromZoo("en")) {
+ *     Sentiment s = analyzer.analyze("The battery died after two days.");
+ *     System.out.println(s.label() + " " + s.score());
+ * }
+ * }</pre>
+ *
+ * <p>Implementations are thread-safe: one analyzer serves every thread. An analyzer holds native memory until
+ * {@link #close()}, which throws nothing and may be called more than once; using a closed analyzer throws
+ * {@link IllegalStateException}. The engine that runs the model is found with {@link java.util.ServiceLoader}
+ * (add {@code dev.sentikit:runtime-onnx}).
+ */
+public interface SentimentAnalyzer extends AutoCloseable {
+
+    /**
+     * Analyzes one text.
+     *
+     * @throws NullPointerException if {@code text} is null
+     * @throws IllegalStateException if the analyzer is closed
+     */
+    Sentiment analyze(String text);
+
+    /**
+     * Analyzes texts in batches; the results are in the order of {@code texts}.
+     *
+     * @throws NullPointerException if the list or one of its texts is null
+     * @throws IllegalStateException if the analyzer is closed
+     */
+    List<Sentiment> analyzeAll(List<String> texts);
+
+    /** The model's labels, in output order. */
+    List<String> labels();
+
+    /** What the model says about itself: labels, encoder, provenance, metrics. */
+    ModelCard card();
+
+    /** Frees the model's native memory. Throws nothing; later calls do nothing. */
+    @Override
+    void close();
+
+    /** Loads a model file with the default options. */
+    static SentimentAnalyzer load(Path modelFile) throws ModelLoadException {
+        return load(modelFile, AnalyzerOptions.defaults());
+    }
+
+    /** Loads a model file. */
+    static SentimentAnalyzer load(Path modelFile, AnalyzerOptions options) throws ModelLoadException {
+        Objects.requireNonNull(modelFile, "modelFile");
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(modelFile);
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException("model file not found: " + modelFile.toAbsolutePath(), e);
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read model file " + modelFile + ": " + e.getMessage(), e);
+        }
+        return fromBytes(bytes, modelFile.toString(), options);
+    }
+
+    /** Loads a model from the bytes of a model file. */
+    static SentimentAnalyzer fromBytes(byte[] model) throws ModelLoadException {
+        return fromBytes(model, "model bytes", AnalyzerOptions.defaults());
+    }
+
+    /**
+     * Loads a model from the bytes of a model file.
+     *
+     * @param source where the bytes came from, used in error messages
+     */
+    static SentimentAnalyzer fromBytes(byte[] model, String source, AnalyzerOptions options)
+            throws ModelLoadException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(options, "options");
+        if (model.length == 0) {
+            throw new ModelLoadException(source + " is empty (0 bytes), not a model file");
+        }
+        return Providers.find().load(model, source, options);
+    }
+
+    /** Loads a model from a stream, which is read to its end but not closed. */
+    static SentimentAnalyzer fromStream(InputStream in) throws ModelLoadException {
+        return fromStream(in, AnalyzerOptions.defaults());
+    }
+
+    /** Loads a model from a stream, which is read to its end but not closed. */
+    static SentimentAnalyzer fromStream(InputStream in, AnalyzerOptions options) throws ModelLoadException {
+        Objects.requireNonNull(in, "in");
+        try {
+            return fromBytes(in.readAllBytes(), "stream", options);
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read the model stream: " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a model file that is a class-path resource, such as {@code models/reviews.onnx}. */
+    static SentimentAnalyzer fromClasspath(String resource) throws ModelLoadException {
+        return fromClasspath(resource, Thread.currentThread().getContextClassLoader() != null
+                ? Thread.currentThread().getContextClassLoader() : SentimentAnalyzer.class.getClassLoader(),
+                AnalyzerOptions.defaults());
+    }
+
+    /** Loads a model file that is a resource of {@code loader}. */
+    static SentimentAnalyzer fromClasspath(String resource, ClassLoader loader, AnalyzerOptions options)
+            throws ModelLoadException {
+        Objects.requireNonNull(resource, "resource");
+        String name = resource.startsWith("/") ? resource.substring(1) : resource;
+        try (InputStream in = loader.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new ModelLoadException("class-path resource not found: " + name);
+            }
+            return fromBytes(in.readAllBytes(), "classpath:" + name, options);
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read class-path resource " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads a model-zoo model whose artifact is on the class path, such as {@code en}
+     * ({@code dev.sentikit.zoo:sentikit-model-en}).
+     *
+     * @throws ModelLoadException naming the zoo models that are present when {@code name} is not
+     */
+    static SentimentAnalyzer fromZoo(String name) throws ModelLoadException {
+        return fromZoo(name, AnalyzerOptions.defaults());
+    }
+
+    /** Loads a model-zoo model with the given options. */
+    static SentimentAnalyzer fromZoo(String name, AnalyzerOptions options) throws ModelLoadException {
+        Objects.requireNonNull(name, "name");
+        ClassLoader loader = SentimentAnalyzer.class.getClassLoader();
+        String resource;
+        try {
+            resource = ZooModels.resourceOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(e.getMessage(), e);
+        }
+        if (loader.getResource(resource) == null) {
+            SortedSet<String> present = ZooModels.available(loader);
+            throw new ModelLoadException("no zoo model '" + name + "' on the class path; present: "
+                    + (present.isEmpty() ? "none" : present.toString()) + ". Add the artifact dev.sentikit.zoo:sentikit-model-" + name
+                    + " to your dependencies.");
+        }
+        return fromClasspath(resource, loader, options);
+    }
+
+    /** Loads the default model, the English zoo model {@code en}. */
+    static SentimentAnalyzer defaultModel() throws ModelLoadException {
+        return fromZoo("en");
+    }
+}

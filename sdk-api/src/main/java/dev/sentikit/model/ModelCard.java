@@ -1,0 +1,66 @@
+package dev.sentikit.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import dev.sentikit.text.EncoderSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a model file says about itself except its vocabulary: the labels in output order, how text is
+ * encoded, the architecture, provenance and evaluation metrics. Stored as JSON under
+ * {@link ModelFormat#KEY_CARD} in the ONNX file's {@code metadata_props}.
+ *
+ * <p>In JSON, {@code format_version}, {@code architecture}, {@code labels}, {@code encoder},
+ * {@code vocabulary_size} and {@code embedding_rows} are required and must not be {@code null}; a card that
+ * leaves one out is refused. The others are optional.
+ *
+ * @param formatVersion the model-file format version ({@link ModelFormat#FORMAT_VERSION})
+ * @param name a short model name, such as {@code en}
+ * @param description one or two sentences for people
+ * @param architecture the network, such as {@code bag}
+ * @param labels the labels, in the order of the model's outputs
+ * @param encoder how text becomes ids
+ * @param vocabularySize the number of vocabulary entries (checked against the stored vocabulary)
+ * @param embeddingRows rows of the embedding table: 1 + vocabularySize + hash buckets
+ * @param provenance where the model came from; may be null for hand-made test models
+ * @param metrics evaluation results keyed by split name (such as {@code validation}); may be empty
+ * @param limitations known limits, for people
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelCard(
+        @JsonProperty(value = "format_version", required = true) @JsonSetter(nulls = Nulls.FAIL) int formatVersion,
+        @JsonProperty("name") String name,
+        @JsonProperty("description") String description,
+        @JsonProperty(value = "architecture", required = true) @JsonSetter(nulls = Nulls.FAIL) String architecture,
+        @JsonProperty(value = "labels", required = true) @JsonSetter(nulls = Nulls.FAIL) List<String> labels,
+        @JsonProperty(value = "encoder", required = true) @JsonSetter(nulls = Nulls.FAIL) EncoderSpec encoder,
+        @JsonProperty(value = "vocabulary_size", required = true) @JsonSetter(nulls = Nulls.FAIL) int vocabularySize,
+        @JsonProperty(value = "embedding_rows", required = true) @JsonSetter(nulls = Nulls.FAIL) long embeddingRows,
+        @JsonProperty("provenance") Provenance provenance,
+        @JsonProperty("metrics") Map<String, Object> metrics,
+        @JsonProperty("limitations") List<String> limitations) {
+
+    public ModelCard {
+        Objects.requireNonNull(labels, "labels");
+        Objects.requireNonNull(encoder, "encoder");
+        labels = List.copyOf(labels);
+        metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+        limitations = limitations == null ? List.of() : List.copyOf(limitations);
+    }
+
+    /** Returns a copy with other metrics. */
+    public ModelCard withMetrics(Map<String, Object> newMetrics) {
+        return new ModelCard(formatVersion, name, description, architecture, labels, encoder, vocabularySize,
+                embeddingRows, provenance, newMetrics, limitations);
+    }
+
+    /** Returns a copy with another name and description. */
+    public ModelCard withName(String newName, String newDescription) {
+        return new ModelCard(formatVersion, newName, newDescription, architecture, labels, encoder, vocabularySize,
+                embeddingRows, provenance, metrics, limitations);
+    }
+}

@@ -1,0 +1,212 @@
+package dev.sentikit.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.sentikit.ModelLoadException;
+import dev.sentikit.text.TextEncoder;
+import dev.sentikit.text.Vocabulary;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Sentikit model-file format: the names of the graph's input and outputs, and how the card and the
+ * vocabulary are stored in the ONNX file's {@code metadata_props}. Specified in {@code docs/model-format.md}.
+ */
+public final class ModelFormat {
+
+    /** The format this version writes and reads. A file with a larger number needs a newer Sentikit. */
+    public static final int FORMAT_VERSION = 1;
+
+    /** {@code metadata_props} key of the format version, a decimal integer. */
+    public static final String KEY_FORMAT_VERSION = "sentikit.format_version";
+    /** {@code metadata_props} key of the {@link ModelCard}, as JSON. */
+    public static final String KEY_CARD = "sentikit.card";
+    /** {@code metadata_props} key of the vocabulary, a JSON array of strings in id order (the first has id 1). */
+    public static final String KEY_VOCABULARY = "sentikit.vocabulary";
+
+    /** The graph's input: int64 ids, shape [batch, sequence], padded with {@link Vocabulary#PAD_ID}. */
+    public static final String INPUT_IDS = "input_ids";
+    /** The graph's output: float32 scores before softmax, shape [batch, labels]. */
+    public static final String OUTPUT_LOGITS = "logits";
+    /** The graph's output: float32 softmax of the logits, shape [batch, labels]. */
+    public static final String OUTPUT_PROBABILITIES = "probabilities";
+
+    /** Refuse metadata values longer than this (64 M characters): no real vocabulary comes close. */
+    public static final int MAX_METADATA_CHARS = 64 << 20;
+
+    // No default typing: the metadata of a model file is untrusted input. Required card and encoder fields are
+    // marked on the records themselves (@JsonProperty(required = true), @JsonSetter(nulls = Nulls.FAIL)), so that
+    // the optional ones stay optional.
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private ModelFormat() {}
+
+    /** The metadata of a model file: its card and the vocabulary its encoder needs. */
+    public record Metadata(ModelCard card, Vocabulary vocabulary) {
+
+        /** The encoder that this model's inputs were made with. */
+        public TextEncoder encoder() {
+            return new TextEncoder(card.encoder(), vocabulary);
+        }
+    }
+
+    /** The {@code metadata_props} entries that describe a model, in a stable order. */
+    public static Map<String, String> toMetadataProps(ModelCard card, Vocabulary vocabulary) {
+        if (card.vocabularySize() != vocabulary.size()) {
+            throw new IllegalArgumentException("card says " + card.vocabularySize() + " vocabulary entries, vocabulary has "
+                    + vocabulary.size());
+        }
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put(KEY_FORMAT_VERSION, Integer.toString(card.formatVersion()));
+        props.put(KEY_CARD, toJson(card));
+        props.put(KEY_VOCABULARY, toJson(vocabulary.entries()));
+        return props;
+    }
+
+    /** Writes a card as JSON. */
+    public static String toJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    /** The shared JSON mapper (no polymorphic typing). */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    /**
+     * Reads and checks the metadata of a model file.
+     *
+     * @param props the file's {@code metadata_props}
+     * @param source the file, for messages
+     * @throws ModelLoadException naming what is missing or inconsistent, such as a required card field
+     */
+    public static Metadata fromMetadataProps(Map<String, String> props, String source) throws ModelLoadException {
+        String version = props.get(KEY_FORMAT_VERSION);
+        if (version == null) {
+            throw new ModelLoadException(source + " is an ONNX model but not a Sentikit model: its metadata has no '"
+                    + KEY_FORMAT_VERSION + "' entry. Export models with `trainer export --format onnx`.");
+        }
+        int v;
+        try {
+            v = Integer.parseInt(version.trim());
+        } catch (NumberFormatException e) {
+            throw new ModelLoadException(source + ": '" + KEY_FORMAT_VERSION + "' is '" + abbreviate(version)
+                    + "', not a number");
+        }
+        if (v > FORMAT_VERSION) {
+            throw new ModelLoadException(source + " has model format " + v + ", newer than the format "
+                    + FORMAT_VERSION + " this Sentikit reads: upgrade Sentikit to load it");
+        }
+        if (v < 1) {
+            throw new ModelLoadException(source + ": invalid model format version " + v);
+        }
+        ModelCard card = readValue(props, KEY_CARD, new TypeReference<ModelCard>() {}, source);
+        List<String> entries = readValue(props, KEY_VOCABULARY, new TypeReference<List<String>>() {}, source);
+        if (card.formatVersion() != v) {
+            throw new ModelLoadException(source + ": the card says format " + card.formatVersion() + " but '"
+                    + KEY_FORMAT_VERSION + "' says " + v);
+        }
+        if (card.labels().size() < 2) {
+            throw new ModelLoadException(source + ": a model needs at least two labels, the card lists "
+                    + card.labels());
+        }
+        if (new HashSet<>(card.labels()).size() != card.labels().size()) {
+            throw new ModelLoadException(source + ": the card lists a label twice: " + card.labels());
+        }
+        Vocabulary vocabulary;
+        try {
+            vocabulary = Vocabulary.of(entries);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(source + ": invalid vocabulary: " + e.getMessage(), e);
+        }
+        if (vocabulary.size() != card.vocabularySize()) {
+            throw new ModelLoadException(source + ": the vocabulary has " + vocabulary.size()
+                    + " entries but the card says " + card.vocabularySize());
+        }
+        long rows = 1L + vocabulary.size() + card.encoder().hashBuckets();
+        if (card.embeddingRows() != rows) {
+            throw new ModelLoadException(source + ": the card says the embedding table has " + card.embeddingRows()
+                    + " rows, but 1 + " + vocabulary.size() + " entries + " + card.encoder().hashBuckets()
+                    + " hash buckets = " + rows);
+        }
+        return new Metadata(card, vocabulary);
+    }
+
+    private static <T> T readValue(Map<String, String> props, String key, TypeReference<T> type, String source)
+            throws ModelLoadException {
+        String value = props.get(key);
+        if (value == null) {
+            throw new ModelLoadException(source + ": the model's metadata has no '" + key + "' entry");
+        }
+        if (value.length() > MAX_METADATA_CHARS) {
+            throw new ModelLoadException(source + ": metadata entry '" + key + "' has " + value.length()
+                    + " characters, more than the limit of " + MAX_METADATA_CHARS);
+        }
+        try {
+            T t = JSON.readValue(value, type);
+            if (t == null) {
+                throw new ModelLoadException(source + ": metadata entry '" + key + "' is null");
+            }
+            return t;
+        } catch (MismatchedInputException e) {
+            throw new ModelLoadException(source + ": metadata entry '" + key + "' is invalid: " + describe(e), e);
+        } catch (JsonProcessingException | IllegalArgumentException | NullPointerException e) {
+            throw new ModelLoadException(source + ": metadata entry '" + key + "' is invalid: "
+                    + rootMessage(e), e);
+        }
+    }
+
+    /** Names the JSON field at fault, such as {@code encoder.lowercase}, without Jackson's class names. */
+    private static String describe(MismatchedInputException e) {
+        String field = fieldPath(e.getPath());
+        String message = String.valueOf(e.getOriginalMessage());
+        if (field.isEmpty()) {
+            return abbreviate(message);
+        }
+        if (e instanceof InvalidNullException) {
+            return "the field '" + field + "' is null";
+        }
+        if (message.startsWith("Missing required creator property")) {
+            return "the required field '" + field + "' is missing";
+        }
+        return "the field '" + field + "': " + abbreviate(message);
+    }
+
+    private static String fieldPath(List<JsonMappingException.Reference> path) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : path) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return abbreviate(String.valueOf(t.getMessage()));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "…";
+    }
+}

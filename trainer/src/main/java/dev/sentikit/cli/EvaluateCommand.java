@@ -1,0 +1,94 @@
+package dev.sentikit.cli;
+
+import ai.djl.Device;
+import dev.sentikit.AnalyzerOptions;
+import dev.sentikit.Sentiment;
+import dev.sentikit.SentimentAnalyzer;
+import dev.sentikit.eval.SentimentEvaluation;
+import dev.sentikit.eval.SentimentEvaluator;
+import dev.sentikit.model.ModelFormat;
+import dev.sentikit.train.Checkpoint;
+import dev.sentikit.train.Examples;
+import dev.sentikit.train.TrainedModel;
+import dev.sentikit.train.data.LabeledData;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code trainer evaluate}: Tribuo's classification metrics of a checkpoint or an exported file. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluates a checkpoint (run with DJL) or an exported .onnx file (run with ONNX Runtime) on "
+                + "labelled data: accuracy, per-class precision/recall/F1, macro-F1 and the confusion matrix, "
+                + "printed as a table and written as JSON.")
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR|FILE.onnx",
+            description = "A checkpoint directory or an exported model file.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled data to evaluate on.")
+    Path data;
+
+    @Option(names = "--output", paramLabel = "FILE",
+            description = "Where to write the JSON (default: evaluation.json in the checkpoint, or FILE.evaluation.json "
+                    + "beside a model file).")
+    Path output;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> labels;
+        float[][] probabilities;
+        Examples examples;
+        Path json;
+        if (Files.isDirectory(model)) {
+            Checkpoint checkpoint = Checkpoint.read(model);
+            labels = checkpoint.card().labels();
+            examples = read(labels, err);
+            try (TrainedModel trained = TrainedModel.load(checkpoint, Device.cpu())) {
+                probabilities = trained.probabilities(examples.texts());
+            }
+            json = output != null ? output : model.resolve("evaluation.json");
+        } else {
+            try (SentimentAnalyzer analyzer = SentimentAnalyzer.load(model, AnalyzerOptions.defaults())) {
+                labels = analyzer.labels();
+                examples = read(labels, err);
+                List<Sentiment> results = analyzer.analyzeAll(examples.texts());
+                probabilities = new float[results.size()][labels.size()];
+                for (int i = 0; i < results.size(); i++) {
+                    for (int l = 0; l < labels.size(); l++) {
+                        probabilities[i][l] = (float) results.get(i).score(labels.get(l));
+                    }
+                }
+            }
+            json = output != null ? output : model.resolveSibling(model.getFileName() + ".evaluation.json");
+        }
+        SentimentEvaluation evaluation = new SentimentEvaluator(model.toString()).evaluate(labels, examples.targets(), probabilities);
+        out.println(evaluation.toTable());
+        Files.write(json, ModelFormat.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(evaluation.toMap()));
+        out.println("wrote " + json);
+        return 0;
+    }
+
+    private Examples read(List<String> labels, PrintWriter err) throws Exception {
+        LabeledData d = dataOptions.read(data, labels, err);
+        if (d.rows().isEmpty()) {
+            throw new IllegalArgumentException(data + " has no usable rows to evaluate on");
+        }
+        return DataOptions.toExamples(d);
+    }
+}

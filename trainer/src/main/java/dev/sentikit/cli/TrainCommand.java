@@ -1,0 +1,158 @@
+package dev.sentikit.cli;
+
+import ai.djl.Device;
+import dev.sentikit.text.EncoderSpec;
+import dev.sentikit.train.Architecture;
+import dev.sentikit.train.Checkpoint;
+import dev.sentikit.train.EpochResult;
+import dev.sentikit.train.Examples;
+import dev.sentikit.train.SentimentTrainer;
+import dev.sentikit.train.Split;
+import dev.sentikit.train.TrainingConfig;
+import dev.sentikit.train.TrainingDevices;
+import dev.sentikit.train.data.LabeledData;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code trainer train}: trains a model and writes its checkpoint. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Trains a model on a labelled file (TSV label<TAB>text, CSV or JSONL with named columns) "
+                + "and writes the checkpoint, vocabulary and metrics.json to the output directory.")
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Training data.")
+    Path data;
+
+    @Option(names = "--valid", paramLabel = "FILE",
+            description = "Validation data (default: a seeded, stratified 10% of --data).")
+    Path valid;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where to write the checkpoint.")
+    Path output;
+
+    @Option(names = "--model", defaultValue = "bag", paramLabel = "NAME",
+            description = "Architecture: bag (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--labels", split = ",", paramLabel = "L1,L2,...",
+            description = "The labels in output order (default: the labels found in the data, sorted). "
+                    + "Rows with other labels are reported and skipped.")
+    List<String> labels;
+
+    @Option(names = "--epochs", defaultValue = "" + TrainingConfig.DEFAULT_EPOCHS, description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "" + TrainingConfig.DEFAULT_BATCH_SIZE,
+            description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "" + TrainingConfig.DEFAULT_LEARNING_RATE,
+            description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    float learningRate;
+
+    @Option(names = "--seed", defaultValue = "" + TrainingConfig.DEFAULT_SEED,
+            description = "Random seed: same seed, data and CPU give the same model (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu|gpu:N",
+            description = "Where to train (default: ${DEFAULT-VALUE}: the first GPU if PyTorch sees one, else the CPU).")
+    String device;
+
+    @Option(names = "--embedding-dim", defaultValue = "" + TrainingConfig.DEFAULT_EMBEDDING_DIM,
+            description = "Embedding width (default: ${DEFAULT-VALUE}).")
+    int embeddingDim;
+
+    @Option(names = "--max-tokens", defaultValue = "" + EncoderSpec.DEFAULT_MAX_TOKENS,
+            description = "Words kept per text (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--min-count", defaultValue = "" + TrainingConfig.DEFAULT_MIN_COUNT,
+            description = "Vocabulary: keep tokens seen at least this often (default: ${DEFAULT-VALUE}).")
+    int minCount;
+
+    @Option(names = "--max-vocab", defaultValue = "" + TrainingConfig.DEFAULT_MAX_VOCABULARY,
+            description = "Vocabulary: at most this many words and bigrams (default: ${DEFAULT-VALUE}).")
+    int maxVocabulary;
+
+    @Option(names = "--hash-buckets", defaultValue = "" + EncoderSpec.DEFAULT_HASH_BUCKETS,
+            description = "Ids shared by tokens outside the vocabulary (default: ${DEFAULT-VALUE}).")
+    int hashBuckets;
+
+    @Option(names = "--no-bigrams", description = "Use words only, without word bigrams.")
+    boolean noBigrams;
+
+    @Option(names = "--valid-fraction", defaultValue = "" + TrainingConfig.DEFAULT_VALID_FRACTION,
+            description = "Share of --data held out when --valid is not given (default: ${DEFAULT-VALUE}).")
+    double validFraction;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        EncoderSpec encoder = EncoderSpec.defaults().withMaxTokens(maxTokens).withHashBuckets(hashBuckets)
+                .withBigrams(!noBigrams);
+        TrainingConfig config = TrainingConfig.builder()
+                .optArchitecture(Architecture.parse(model))
+                .optEncoder(encoder)
+                .optEpochs(epochs)
+                .optBatchSize(batchSize)
+                .optLearningRate(learningRate)
+                .optSeed(seed)
+                .optEmbeddingDim(embeddingDim)
+                .optMinCount(minCount)
+                .optMaxVocabulary(maxVocabulary)
+                .optValidFraction(validFraction)
+                .build();
+        Device[] devices = TrainingDevices.resolve(device);
+
+        LabeledData trainData = dataOptions.read(data, labels, err);
+        Examples train = DataOptions.toExamples(trainData);
+        Examples heldOut;
+        String validName;
+        String validSha = null;
+        if (valid != null) {
+            LabeledData validData = dataOptions.read(valid, trainData.labels(), err);
+            heldOut = DataOptions.toExamples(validData);
+            validName = valid.toString();
+            validSha = validData.sha256();
+        } else {
+            Split split = Split.stratified(train, validFraction, seed);
+            train = split.train();
+            heldOut = split.heldOut();
+            validName = String.format("stratified %.0f%% of %s, seed %d", validFraction * 100, data, seed);
+        }
+        if (train.labels().size() < 2) {
+            throw new IllegalArgumentException(data + " has only the label(s) " + train.labels()
+                    + ": a classifier needs at least two");
+        }
+        out.printf("training %s on %d examples, validating on %d; labels %s; device %s%n", model, train.size(),
+                heldOut.size(), train.labels(), Arrays.toString(devices));
+        String commandLine = "trainer train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        SentimentTrainer trainer = new SentimentTrainer(config, devices, r -> printEpoch(out, r, epochs));
+        Checkpoint checkpoint = trainer.train(train, heldOut,
+                new SentimentTrainer.DataSources(data.toString(), trainData.sha256(), validName, validSha, commandLine),
+                output);
+        out.println("wrote " + checkpoint.dir() + " (" + Checkpoint.PARAMETERS + ", " + Checkpoint.VOCABULARY + ", "
+                + Checkpoint.METRICS + ", " + Checkpoint.CARD + ")");
+        return 0;
+    }
+
+    private static void printEpoch(PrintWriter out, EpochResult r, int epochs) {
+        out.printf("epoch %d/%d  loss %.4f  valid accuracy %.4f  macro-F1 %.4f  (%,.0f examples/s)%n", r.epoch(),
+                epochs, r.trainLoss(), r.validAccuracy(), r.validMacroF1(), r.examplesPerSecond());
+    }
+}

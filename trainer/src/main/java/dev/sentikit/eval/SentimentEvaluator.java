@@ -1,0 +1,197 @@
+package dev.sentikit.eval;
+
+import dev.sentikit.train.data.LabeledData;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.classification.evaluation.LabelEvaluation;
+import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
+
+/**
+ * Evaluates a Sentikit model's predictions with Tribuo's classification metrics.
+ *
+ * <p>The predictions come from outside Tribuo (a DJL or ONNX Runtime model), as a probability distribution over
+ * the labels per example. The predicted label of an example is its most probable label; a tie goes to the label
+ * that comes first in {@code labels}. Tribuo's {@link LabelEvaluator} computes the evaluation; the result reports
+ * everything in the caller's label order.
+ *
+ * <p>Instances are immutable and may be shared between threads.
+ */
+public final class SentimentEvaluator {
+
+    /**
+     * How far each probability may stray outside [0, 1], and each example's probabilities' sum from 1, before the
+     * input is rejected; generous enough for float softmax outputs.
+     */
+    public static final double PROBABILITY_TOLERANCE = 1e-3;
+
+    /** The data description recorded in the provenance when the caller gives none. */
+    public static final String DEFAULT_DATA_DESCRIPTION = "evaluation data (unnamed)";
+
+    private static final LabelFactory LABEL_FACTORY = new LabelFactory();
+
+    private final String modelName;
+
+    /**
+     * @param modelName the name of the Sentikit model whose predictions are evaluated; recorded in the Tribuo
+     *                  evaluation's provenance
+     * @throws IllegalArgumentException if {@code modelName} is blank
+     */
+    public SentimentEvaluator(String modelName) {
+        if (modelName == null || modelName.isBlank()) {
+            throw new IllegalArgumentException("modelName must name the evaluated model, was "
+                    + (modelName == null ? "null" : "'" + modelName + "'"));
+        }
+        this.modelName = modelName;
+    }
+
+    /** @return the name of the model whose predictions this evaluator evaluates */
+    public String modelName() {
+        return modelName;
+    }
+
+    /**
+     * Evaluates predictions on a labelled file, described in the provenance by its path and SHA-256.
+     *
+     * @param data          the evaluation data; its {@code labels()} and {@code labelIndices()} are the gold labels
+     * @param probabilities per row of {@code data.rows()}, the probability of each label of {@code data.labels()}
+     * @return the evaluation
+     * @throws IllegalArgumentException as {@link #evaluate(List, int[], float[][], String)}
+     */
+    public SentimentEvaluation evaluate(LabeledData data, float[][] probabilities) {
+        Objects.requireNonNull(data, "data");
+        return evaluate(data.labels(), data.labelIndices(), probabilities,
+                data.source() + " (sha256 " + data.sha256() + ")");
+    }
+
+    /**
+     * Evaluates predictions, recording {@link #DEFAULT_DATA_DESCRIPTION} as the data's provenance.
+     *
+     * @throws IllegalArgumentException as {@link #evaluate(List, int[], float[][], String)}
+     * @see #evaluate(List, int[], float[][], String)
+     */
+    public SentimentEvaluation evaluate(List<String> labels, int[] gold, float[][] probabilities) {
+        return evaluate(labels, gold, probabilities, DEFAULT_DATA_DESCRIPTION);
+    }
+
+    /**
+     * Evaluates predictions.
+     *
+     * @param labels          the label set, in the order used by {@code gold} and by the columns of
+     *                        {@code probabilities}; the evaluation reports in this order
+     * @param gold            per example, the index of its true label in {@code labels}
+     * @param probabilities   per example, the predicted probability of each label: values in [0, 1] summing to 1,
+     *                        both within {@link #PROBABILITY_TOLERANCE}
+     * @param dataDescription what the examples are (e.g. a file name), recorded in the provenance
+     * @return the evaluation
+     * @throws IllegalArgumentException if {@code labels} is empty or has blank or repeated labels; if there are no
+     *                                  examples; if {@code gold} and {@code probabilities} differ in length; if a
+     *                                  gold index is out of range; or if a probability row has the wrong length or
+     *                                  is not a probability distribution. The message names the offending values.
+     */
+    public SentimentEvaluation evaluate(List<String> labels, int[] gold, float[][] probabilities,
+                                        String dataDescription) {
+        Objects.requireNonNull(dataDescription, "dataDescription");
+        Objects.requireNonNull(labels, "labels");
+        Objects.requireNonNull(gold, "gold");
+        Objects.requireNonNull(probabilities, "probabilities");
+        List<String> labelList = checkLabels(labels);
+        checkExamples(labelList, gold, probabilities);
+
+        Map<Label, Integer> ids = new LinkedHashMap<>();
+        for (int i = 0; i < labelList.size(); i++) {
+            ids.put(new Label(labelList.get(i)), i);
+        }
+        ImmutableOutputInfo<Label> domain = LABEL_FACTORY.constructInfoForExternalModel(ids);
+        ExternalPredictionsModel model = new ExternalPredictionsModel(modelName, domain);
+
+        List<Prediction<Label>> predictions = new ArrayList<>(gold.length);
+        for (int i = 0; i < gold.length; i++) {
+            predictions.add(prediction(labelList, gold[i], probabilities[i]));
+        }
+        LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, predictions,
+                new SimpleDataSourceProvenance(dataDescription, LABEL_FACTORY));
+        return new SentimentEvaluation(labelList, evaluation);
+    }
+
+    /** Builds one Tribuo prediction: a feature-less example carrying the gold label, and the full score map. */
+    private static Prediction<Label> prediction(List<String> labels, int gold, float[] probabilities) {
+        ArrayExample<Label> example = new ArrayExample<>(new Label(labels.get(gold)));
+        Map<String, Label> scores = new LinkedHashMap<>();
+        int best = 0;
+        for (int j = 0; j < probabilities.length; j++) {
+            scores.put(labels.get(j), new Label(labels.get(j), probabilities[j]));
+            if (probabilities[j] > probabilities[best]) {
+                best = j;
+            }
+        }
+        return new Prediction<>(scores.get(labels.get(best)), scores, 0, example, true);
+    }
+
+    private static List<String> checkLabels(List<String> labels) {
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException("labels is empty; give the model's labels in its output order");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String label : labels) {
+            if (label == null || label.isBlank() || Label.UNKNOWN.equals(label)) {
+                throw new IllegalArgumentException("label " + (label == null ? "null" : "'" + label + "'")
+                        + " in " + labels + " is not a usable label name");
+            }
+            if (!seen.add(label)) {
+                throw new IllegalArgumentException("label '" + label + "' appears twice in " + labels);
+            }
+        }
+        return List.copyOf(labels);
+    }
+
+    private static void checkExamples(List<String> labels, int[] gold, float[][] probabilities) {
+        if (gold.length != probabilities.length) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "gold has %d examples but probabilities has %d; give one probability row per gold label",
+                    gold.length, probabilities.length));
+        }
+        if (gold.length == 0) {
+            throw new IllegalArgumentException("no examples to evaluate: gold and probabilities are empty");
+        }
+        for (int i = 0; i < gold.length; i++) {
+            if (gold[i] < 0 || gold[i] >= labels.size()) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "gold[%d] = %d is not an index into the %d labels %s (valid: 0 to %d)",
+                        i, gold[i], labels.size(), labels, labels.size() - 1));
+            }
+            float[] row = probabilities[i];
+            if (row == null || row.length != labels.size()) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "probabilities[%d] has %s values but there are %d labels %s",
+                        i, row == null ? "no" : Integer.toString(row.length), labels.size(), labels));
+            }
+            double sum = 0;
+            for (int j = 0; j < row.length; j++) {
+                float p = row[j];
+                if (!(p >= -PROBABILITY_TOLERANCE && p <= 1 + PROBABILITY_TOLERANCE)) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                            "probabilities[%d][%d] = %s (label '%s') is not a probability in [0, 1]; "
+                                    + "apply softmax to the model's logits first", i, j, p, labels.get(j)));
+                }
+                sum += p;
+            }
+            if (Math.abs(sum - 1) > PROBABILITY_TOLERANCE) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "probabilities[%d] sums to %s, not 1 (tolerance %s); apply softmax to the model's logits "
+                                + "first", i, sum, PROBABILITY_TOLERANCE));
+            }
+        }
+    }
+}

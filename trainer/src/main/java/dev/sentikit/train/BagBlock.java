@@ -1,0 +1,79 @@
+package dev.sentikit.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+
+/**
+ * The bag model: an embedding of word and bigram ids, the mean over the non-padding positions, and one
+ * linear layer to the label logits. Input: int64 ids [batch, sequence] padded with 0. Output: logits
+ * [batch, labels]. An all-padding row has mean 0 (the count is clamped to 1), so its logits are the bias.
+ *
+ * <p>{@code dev.sentikit.export.graph.BagGraph} writes the same computation as an ONNX graph.
+ */
+public final class BagBlock extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final Parameter embedding;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final int labels;
+
+    /**
+     * @param rows embedding rows: 1 (padding) + vocabulary entries + hash buckets
+     * @param dim embedding width
+     * @param labels number of output labels
+     */
+    public BagBlock(long rows, int dim, int labels) {
+        super(VERSION);
+        this.labels = labels;
+        embedding = addParameter(Parameter.builder().setName("embedding").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(rows, dim)).optInitializer(Initializer.ZEROS).build());
+        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(labels, dim)).optInitializer(Initializer.ZEROS).build());
+        bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
+                .optShape(new Shape(labels)).optInitializer(Initializer.ZEROS).build());
+    }
+
+    public Parameter embedding() {
+        return embedding;
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray ids = inputs.singletonOrThrow();
+        NDArray table = store.getValue(embedding, ids.getDevice(), training);
+        NDArray w = store.getValue(weight, ids.getDevice(), training);
+        NDArray b = store.getValue(bias, ids.getDevice(), training);
+        NDArray emb = Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow(); // [B, T, D]
+        NDArray mask = ids.neq(0).toType(DataType.FLOAT32, false); // [B, T]
+        NDArray sum = emb.mul(mask.expandDims(2)).sum(new int[] {1}); // [B, D]
+        NDArray count = mask.sum(new int[] {1}, true).maximum(1f); // [B, 1]
+        NDArray mean = sum.div(count);
+        return Linear.linear(mean, w, b);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), labels)};
+    }
+}

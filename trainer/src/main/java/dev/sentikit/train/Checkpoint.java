@@ -1,0 +1,94 @@
+package dev.sentikit.train;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sentikit.model.ModelCard;
+import dev.sentikit.model.ModelFormat;
+import dev.sentikit.text.Vocabulary;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * A trained model on disk, as {@code trainer train --output DIR} writes it:
+ * <ul>
+ *   <li>{@value #CARD}: the {@link ModelCard} (labels, encoder, provenance, metrics);</li>
+ *   <li>{@value #VOCABULARY}: the vocabulary, a JSON array in id order;</li>
+ *   <li>{@value #PARAMETERS}: the network's parameters in DJL's format;</li>
+ *   <li>{@value #METRICS}: the evaluation on the validation split and the loss of every epoch;</li>
+ *   <li>{@value #PARITY_TEXTS}: validation texts that the exporter runs through both engines.</li>
+ * </ul>
+ * Every file is written to a temporary name and renamed, so a crash never leaves a half-written file.
+ *
+ * @param dir the directory
+ * @param card the model card
+ * @param vocabulary the vocabulary
+ */
+public record Checkpoint(Path dir, ModelCard card, Vocabulary vocabulary) {
+
+    public static final String CARD = "card.json";
+    public static final String VOCABULARY = "vocabulary.json";
+    public static final String PARAMETERS = "model.params";
+    public static final String METRICS = "metrics.json";
+    public static final String PARITY_TEXTS = "parity-texts.json";
+
+    /**
+     * Reads the card and vocabulary of a checkpoint directory.
+     *
+     * @throws IOException when the directory is not a checkpoint, saying which file is missing
+     */
+    public static Checkpoint read(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir + " is not a directory; expected a directory written by `trainer train`");
+        }
+        ModelCard card = ModelFormat.json().readValue(readFile(dir, CARD), ModelCard.class);
+        List<String> entries = ModelFormat.json().readValue(readFile(dir, VOCABULARY),
+                new TypeReference<List<String>>() {});
+        return new Checkpoint(dir, card, Vocabulary.of(entries));
+    }
+
+    /** The texts kept for the exporter's parity check. */
+    public List<String> parityTexts() throws IOException {
+        return ModelFormat.json().readValue(readFile(dir, PARITY_TEXTS), new TypeReference<List<String>>() {});
+    }
+
+    public Path parameters() {
+        return dir.resolve(PARAMETERS);
+    }
+
+    private static String readFile(Path dir, String name) throws IOException {
+        Path p = dir.resolve(name);
+        if (!Files.isRegularFile(p)) {
+            throw new NoSuchFileException(p + " is missing: " + dir + " is not a complete checkpoint of `trainer train`");
+        }
+        return Files.readString(p, StandardCharsets.UTF_8);
+    }
+
+    /** Writes {@code value} as pretty JSON to {@code dir/name}, atomically. */
+    static void writeJson(Path dir, String name, Object value) throws IOException {
+        byte[] bytes = ModelFormat.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+        writeAtomically(dir.resolve(name), out -> out.write(bytes));
+    }
+
+    /** Something that writes a file's content. */
+    interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Writes to a temporary file beside {@code target}, then renames it over {@code target}. */
+    static void writeAtomically(Path target, Writer writer) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            writer.write(out);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.sentikit.train;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import ai.djl.ndarray.NDList;
+import dev.sentikit.model.ModelCard;
+import dev.sentikit.text.EncodedBatch;
+import dev.sentikit.text.TextEncoder;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.List;
+
+/**
+ * A checkpoint loaded into DJL's PyTorch engine for prediction: what {@code trainer evaluate DIR} and the
+ * exporter's parity check run. Holds native memory until {@link #close()}.
+ */
+public final class TrainedModel implements AutoCloseable {
+
+    /** Texts per forward pass when predicting. */
+    static final int PREDICT_BATCH = 256;
+
+    private final Checkpoint checkpoint;
+    private final NDManager manager;
+    private final BagBlock block;
+    private final TextEncoder encoder;
+    private final Device device;
+
+    private TrainedModel(Checkpoint checkpoint, NDManager manager, BagBlock block, Device device) {
+        this.checkpoint = checkpoint;
+        this.manager = manager;
+        this.block = block;
+        this.device = device;
+        this.encoder = new TextEncoder(checkpoint.card().encoder(), checkpoint.vocabulary());
+    }
+
+    /** Loads the checkpoint's parameters on {@code device}. */
+    public static TrainedModel load(Checkpoint checkpoint, Device device) throws IOException {
+        ModelCard card = checkpoint.card();
+        Architecture.parse(card.architecture()); // only bag exists; parse() names the supported ones
+        NDManager manager = Engine.getEngine("PyTorch").newBaseManager(device);
+        try {
+            BagBlock block = new BagBlock(card.embeddingRows(), embeddingDim(card), card.labels().size());
+            try (InputStream in = Files.newInputStream(checkpoint.parameters());
+                    DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(in))) {
+                block.loadParameters(manager, data);
+            } catch (MalformedModelException e) {
+                throw new IOException(checkpoint.parameters() + " is damaged or does not match " + Checkpoint.CARD
+                        + ": " + e.getMessage(), e);
+            }
+            return new TrainedModel(checkpoint, manager, block, device);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    static int embeddingDim(ModelCard card) {
+        Object dim = card.provenance() == null ? null : card.provenance().hyperparameters().get("embedding_dim");
+        if (!(dim instanceof Number)) {
+            throw new IllegalArgumentException("the model card has no hyperparameters.embedding_dim");
+        }
+        return ((Number) dim).intValue();
+    }
+
+    public Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    public BagBlock block() {
+        return block;
+    }
+
+    public TextEncoder encoder() {
+        return encoder;
+    }
+
+    /** Softmax probabilities for each text, in the card's label order. */
+    public float[][] probabilities(List<String> texts) {
+        return predict(texts, true);
+    }
+
+    /** Logits for each text. */
+    public float[][] logits(List<String> texts) {
+        return predict(texts, false);
+    }
+
+    private float[][] predict(List<String> texts, boolean softmax) {
+        int labels = checkpoint.card().labels().size();
+        float[][] out = new float[texts.size()][];
+        for (int start = 0; start < texts.size(); start += PREDICT_BATCH) {
+            List<String> chunk = texts.subList(start, Math.min(texts.size(), start + PREDICT_BATCH));
+            EncodedBatch batch = encoder.encodeBatch(chunk);
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray ids = sub.create(batch.ids(), new Shape(batch.batchSize(), batch.sequenceLength()));
+                NDArray result = block.forward(new ParameterStore(sub, false), new NDList(ids), false)
+                        .singletonOrThrow();
+                if (softmax) {
+                    result = result.softmax(1);
+                }
+                float[] flat = result.toFloatArray();
+                for (int r = 0; r < chunk.size(); r++) {
+                    float[] row = new float[labels];
+                    System.arraycopy(flat, r * labels, row, 0, labels);
+                    out[start + r] = row;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A parameter's values, row-major. */
+    public float[] values(ai.djl.nn.Parameter parameter) {
+        return parameter.getArray().toFloatArray();
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

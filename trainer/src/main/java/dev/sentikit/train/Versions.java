@@ -1,0 +1,20 @@
+package dev.sentikit.train;
+
+import ai.djl.engine.Engine;
+
+/** Software versions recorded in every model's provenance. */
+public final class Versions {
+
+    private Versions() {}
+
+    /** The Sentikit version, from the jar's manifest, or {@code dev} when run from classes. */
+    public static String sentikit() {
+        String v = Versions.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** The training engine, such as {@code DJL 0.33.0 / PyTorch 2.5.1}. */
+    public static String engine() {
+        return "DJL " + Engine.getDjlVersion() + " / PyTorch " + Engine.getEngine("PyTorch").getVersion();
+    }
+}

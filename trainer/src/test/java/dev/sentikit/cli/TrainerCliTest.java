@@ -1,0 +1,124 @@
+package dev.sentikit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentikit.model.ModelFormat;
+import dev.sentikit.train.Fixtures;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerCliTest {
+
+    /** The result of one CLI run. */
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = TrainerCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void trainEvaluateExportAnalyze(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("run");
+        Run train = run("train", "--data", Fixtures.vaderSample().toString(), "--output", run.toString(), "--epochs",
+                "2", "--batch-size", "32", "--embedding-dim", "16", "--min-count", "1", "--device", "cpu");
+        assertEquals(0, train.code(), train.err());
+        assertTrue(train.out().contains("epoch 1/2"), train.out());
+        assertTrue(train.out().contains("epoch 2/2"), train.out());
+        assertTrue(train.err().contains("1,500 used"), train.err());
+
+        Path onnx = dir.resolve("m.onnx");
+        Run export = run("export", "--format", "onnx", "--model", run.toString(), "--output", onnx.toString());
+        assertEquals(0, export.code(), export.err());
+        assertTrue(export.out().contains("parity"), export.out());
+        assertTrue(Files.size(onnx) > 0);
+
+        for (Path model : List.of(run, onnx)) {
+            Path json = dir.resolve(model.getFileName() + "-eval.json");
+            Run eval = run("evaluate", "--model", model.toString(), "--data", Fixtures.vaderSample().toString(),
+                    "--output", json.toString());
+            assertEquals(0, eval.code(), eval.err());
+            assertTrue(eval.out().contains("negative") && eval.out().contains("macro"), eval.out());
+            Map<?, ?> m = ModelFormat.json().readValue(json.toFile(), Map.class);
+            assertEquals(1500, ((Number) m.get("examples")).intValue());
+        }
+        // DJL and ONNX Runtime evaluate to the same accuracy on the same rows.
+        Map<?, ?> a = ModelFormat.json().readValue(dir.resolve("run-eval.json").toFile(), Map.class);
+        Map<?, ?> b = ModelFormat.json().readValue(dir.resolve("m.onnx-eval.json").toFile(), Map.class);
+        assertEquals(a.get("accuracy"), b.get("accuracy"));
+    }
+
+    @Test
+    void badRowsAreReportedWithLineNumbersAndStrictFails(@TempDir Path dir) throws Exception {
+        List<String> lines = new ArrayList<>(Files.readAllLines(Fixtures.vaderSample(), StandardCharsets.UTF_8));
+        lines.set(2, "\tno label here");
+        lines.set(4, "positive\t   ");
+        lines.set(6, "delighted\tan unknown label");
+        Path data = dir.resolve("bad.tsv");
+        Files.write(data, lines, StandardCharsets.UTF_8);
+
+        Run lenient = run("train", "--data", data.toString(), "--output", dir.resolve("r").toString(), "--epochs", "1",
+                "--labels", "negative,neutral,positive", "--embedding-dim", "8", "--device", "cpu");
+        assertEquals(0, lenient.code(), lenient.err());
+        assertTrue(lenient.err().contains("1,497 used, 3 skipped"), lenient.err());
+        assertTrue(lenient.err().contains("line 3"), lenient.err());
+        assertTrue(lenient.err().contains("line 5"), lenient.err());
+        assertTrue(lenient.err().contains("line 7"), lenient.err());
+
+        Run strict = run("train", "--data", data.toString(), "--output", dir.resolve("s").toString(), "--strict",
+                "--labels", "negative,neutral,positive", "--device", "cpu");
+        assertEquals(1, strict.code());
+        assertTrue(strict.err().contains("line 3"), strict.err());
+        assertFalse(Files.exists(dir.resolve("s").resolve("model.params")));
+    }
+
+    @Test
+    void errorPathsSayWhatIsWrong(@TempDir Path dir) {
+        Run none = run();
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("train"), none.err());
+
+        Run missingData = run("train", "--data", dir.resolve("nope.tsv").toString(), "--output", dir.toString());
+        assertEquals(1, missingData.code());
+        assertTrue(missingData.err().contains("nope.tsv"), missingData.err());
+
+        Run badModel = run("train", "--data", Fixtures.vaderSample().toString(), "--output", dir.toString(),
+                "--model", "transformer");
+        assertEquals(1, badModel.code());
+        assertTrue(badModel.err().contains("supported models are bag"), badModel.err());
+
+        Run badDevice = run("train", "--data", Fixtures.vaderSample().toString(), "--output", dir.toString(),
+                "--device", "tpu");
+        assertEquals(1, badDevice.code());
+        assertTrue(badDevice.err().contains("auto, cpu, gpu or gpu:N"), badDevice.err());
+
+        Run badFormat = run("export", "--format", "tflite", "--model", dir.toString(), "--output",
+                dir.resolve("x").toString());
+        assertEquals(1, badFormat.code());
+        assertTrue(badFormat.err().contains("supported formats are onnx"), badFormat.err());
+
+        Run notCheckpoint = run("export", "--model", dir.toString(), "--output", dir.resolve("x.onnx").toString());
+        assertEquals(1, notCheckpoint.code());
+        assertTrue(notCheckpoint.err().contains("card.json"), notCheckpoint.err());
+
+        Run missingOption = run("evaluate", "--data", Fixtures.vaderSample().toString());
+        assertEquals(2, missingOption.code());
+        assertTrue(missingOption.err().contains("--model"), missingOption.err());
+
+        Run badLr = run("train", "--data", Fixtures.vaderSample().toString(), "--output", dir.toString(), "--lr", "-1");
+        assertEquals(1, badLr.code());
+        assertTrue(badLr.err().contains("learning rate"), badLr.err());
+    }
+}

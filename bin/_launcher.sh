@@ -8,7 +8,15 @@ sentikit_run() {
   if [[ ! -f "$stamp" || ! -f "$cp_file" ]] || [[ -n "$(find "$root" -path "$root/.git" -prune -o \
       \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]]; then
     echo "bin/$(basename "$0"): building $module (mvn install -DskipTests)…" >&2
-    (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests install -pl "$module" -am) >&2
+    local log
+    log="$(mktemp)"
+    if ! (cd "$root" && mvn -B -Dstyle.color=never -DskipTests install -pl "$module" -am) >"$log" 2>&1; then
+      cat "$log" >&2
+      echo "bin/$(basename "$0"): the build failed (output above)" >&2
+      rm -f "$log"
+      exit 1
+    fi
+    rm -f "$log"
     touch "$stamp"
   fi
   exec java ${SENTIKIT_JAVA_OPTS:-} -cp "$root/$module/target/classes:$(cat "$cp_file")" "$main" "$@"

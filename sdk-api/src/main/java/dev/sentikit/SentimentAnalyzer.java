@@ -1,6 +1,7 @@
 package dev.sentikit;
 
 import dev.sentikit.model.ModelCard;
+import dev.sentikit.model.ModelFormat;
 import dev.sentikit.spi.Providers;
 import dev.sentikit.spi.ZooModels;
 import java.io.IOException;
@@ -65,7 +66,17 @@ public interface SentimentAnalyzer extends AutoCloseable {
         Objects.requireNonNull(modelFile, "modelFile");
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(modelFile);
+            if (Files.isRegularFile(modelFile)) {
+                long size = Files.size(modelFile);
+                if (size > ModelFormat.MAX_MODEL_BYTES) {
+                    throw tooLarge(modelFile.toString(), size);
+                }
+                bytes = Files.readAllBytes(modelFile);
+            } else {
+                try (InputStream in = Files.newInputStream(modelFile)) {
+                    bytes = readBounded(in, modelFile.toString());
+                }
+            }
         } catch (NoSuchFileException e) {
             throw new ModelLoadException("model file not found: " + modelFile.toAbsolutePath(), e);
         } catch (IOException e) {
@@ -103,7 +114,7 @@ public interface SentimentAnalyzer extends AutoCloseable {
     static SentimentAnalyzer fromStream(InputStream in, AnalyzerOptions options) throws ModelLoadException {
         Objects.requireNonNull(in, "in");
         try {
-            return fromBytes(in.readAllBytes(), "stream", options);
+            return fromBytes(readBounded(in, "stream"), "stream", options);
         } catch (IOException e) {
             throw new ModelLoadException("cannot read the model stream: " + e.getMessage(), e);
         }
@@ -125,7 +136,7 @@ public interface SentimentAnalyzer extends AutoCloseable {
             if (in == null) {
                 throw new ModelLoadException("class-path resource not found: " + name);
             }
-            return fromBytes(in.readAllBytes(), "classpath:" + name, options);
+            return fromBytes(readBounded(in, "classpath:" + name), "classpath:" + name, options);
         } catch (IOException e) {
             throw new ModelLoadException("cannot read class-path resource " + name + ": " + e.getMessage(), e);
         }
@@ -163,5 +174,20 @@ public interface SentimentAnalyzer extends AutoCloseable {
     /** Loads the default model, the English zoo model {@code en}. */
     static SentimentAnalyzer defaultModel() throws ModelLoadException {
         return fromZoo("en");
+    }
+
+    /** Reads a model to its end, refusing more than {@link ModelFormat#MAX_MODEL_BYTES} bytes. */
+    private static byte[] readBounded(InputStream in, String source) throws IOException, ModelLoadException {
+        byte[] bytes = in.readNBytes(ModelFormat.MAX_MODEL_BYTES);
+        if (bytes.length == ModelFormat.MAX_MODEL_BYTES && in.read() != -1) {
+            throw tooLarge(source, -1);
+        }
+        return bytes;
+    }
+
+    private static ModelLoadException tooLarge(String source, long size) {
+        return new ModelLoadException(source + " is " + (size < 0 ? "larger than " + ModelFormat.MAX_MODEL_BYTES
+                : size) + " bytes, more than the " + ModelFormat.MAX_MODEL_BYTES + " bytes a model file may have "
+                + "(an ONNX protobuf file is at most 2 GiB)");
     }
 }

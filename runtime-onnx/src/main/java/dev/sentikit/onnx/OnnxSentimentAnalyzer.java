@@ -64,6 +64,8 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    /** How many times close() freed the session's native memory: 0, then 1 for ever (written under the write lock). */
+    private volatile int nativeReleases;
 
     private OnnxSentimentAnalyzer(OrtEnvironment env, Opened opened, ModelFormat.Metadata metadata, String source,
             AnalyzerOptions options) {
@@ -82,17 +84,22 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
      * Loads a model file.
      *
      * @throws ModelLoadException if the bytes are not a valid ONNX model, not a Sentikit model, their graph does
-     *     not have the Sentikit signature, or the requested device cannot be used
+     *     not have the Sentikit signature, they refer to external data, their embedding table does not match the
+     *     vocabulary, a test inference does not give probabilities, or the requested device cannot be used
      */
     static OnnxSentimentAnalyzer load(byte[] model, String source, AnalyzerOptions options) throws ModelLoadException {
         Objects.requireNonNull(model, "model must not be null");
         Objects.requireNonNull(source, "source must not be null");
         Objects.requireNonNull(options, "options must not be null");
+        // Before ONNX Runtime sees the bytes: well-formed protobuf, no external data (ModelChecks, SECURITY.md).
+        ModelProtoScan scan = ModelChecks.scan(model, source);
         OrtEnvironment env = environment();
         Opened opened = open(env, model, source, options);
         try {
             ModelFormat.Metadata metadata = readMetadata(opened.session, source);
             checkSignature(opened.session, metadata.card(), source);
+            ModelChecks.checkEmbeddingTable(scan, metadata.card(), source);
+            ModelChecks.probe(env, opened.session, metadata.card(), metadata.encoder(), source);
             OnnxSentimentAnalyzer analyzer = new OnnxSentimentAnalyzer(env, opened, metadata, source, options);
             LOG.info("Loaded {} (model '{}', labels {}) with ONNX Runtime {} on {}", source, metadata.card().name(),
                     metadata.card().labels(), env.getVersion(), describe(opened.device));
@@ -226,6 +233,8 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         try {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // Always parse the bytes as ONNX protobuf (what ModelChecks.scan checked), never as an ORT-format file.
+            so.addConfigEntry("session.load_model_format", "ONNX");
             if (options.intraOpThreads() > 0) {
                 so.setIntraOpNumThreads(options.intraOpThreads());
             }
@@ -447,6 +456,11 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
         return closed;
     }
 
+    /** How many times the native session was freed: 0 while open, 1 after any number of {@link #close()} calls. */
+    int nativeReleases() {
+        return nativeReleases;
+    }
+
     @Override
     public void close() {
         lock.writeLock().lock();
@@ -457,6 +471,7 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
             closed = true;
             closeQuietly(session);
             closeQuietly(sessionOptions);
+            nativeReleases++;
         } finally {
             lock.writeLock().unlock();
         }

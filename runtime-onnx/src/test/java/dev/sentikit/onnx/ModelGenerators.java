@@ -152,6 +152,23 @@ final class ModelGenerators {
 
     /** The bag graph with these weights and metadata, serialized. */
     static byte[] bagModel(Bag w, Map<String, String> props) {
+        return bagModel(w, props, Variant.STANDARD);
+    }
+
+    /** Ways a bag graph can depart from the trainer's, for the tests of what the runtime refuses. */
+    enum Variant {
+        /** The trainer's graph. */
+        STANDARD,
+        /** The ids pass through an Identity node before the Gather, so the load-time scan cannot see the table. */
+        INDIRECT_IDS,
+        /** The mean divides by the token count without clamping it to 1: an empty text gives 0 / 0 = NaN. */
+        UNCLAMPED_MEAN,
+        /** {@code probabilities} is Sigmoid(logits), not a softmax: its rows do not sum to 1. */
+        SIGMOID_OUTPUT
+    }
+
+    /** The bag graph with these weights and metadata, changed as {@code variant} says, serialized. */
+    static byte[] bagModel(Bag w, Map<String, String> props, Variant variant) {
         ONNXContext ctx = new ONNXContext();
         ctx.setName("sentikit-bag");
         ONNXPlaceholder ids = ctx.floatInput(ModelFormat.INPUT_IDS, 1); // retyped to int64 below
@@ -166,7 +183,9 @@ final class ModelGenerators {
         ONNXInitializer axis1 = ctx.array("axis_1", new long[] {1});
         ONNXInitializer axis2 = ctx.array("axis_2", new long[] {2});
 
-        ONNXNode emb = op(ctx, ONNXOperators.GATHER, "emb", Map.of("axis", 0), embedding, ids);
+        ONNXRef<?> tableIds = variant == Variant.INDIRECT_IDS
+                ? op(ctx, ONNXOperators.IDENTITY, "ids_copy", Map.of(), ids) : ids;
+        ONNXNode emb = op(ctx, ONNXOperators.GATHER, "emb", Map.of("axis", 0), embedding, tableIds);
         ONNXNode isPad = op(ctx, ExtraOps.EQUAL, "is_pad", Map.of(), ids, padId);
         ONNXNode notPad = op(ctx, ExtraOps.NOT, "not_pad", Map.of(), isPad);
         ONNXNode mask = op(ctx, ONNXOperators.CAST, "mask",
@@ -175,10 +194,13 @@ final class ModelGenerators {
         ONNXNode masked = op(ctx, ONNXOperators.MUL, "masked", Map.of(), emb, mask3);
         ONNXNode sum = op(ctx, ONNXOperators.REDUCE_SUM, "sum", Map.of("keepdims", 0), masked, axis1);
         ONNXNode count = op(ctx, ONNXOperators.REDUCE_SUM, "count", Map.of("keepdims", 1), mask, axis1);
-        ONNXNode clamped = op(ctx, ExtraOps.MAX, "count_clamped", Map.of(), count, one);
+        ONNXNode clamped = variant == Variant.UNCLAMPED_MEAN ? count
+                : op(ctx, ExtraOps.MAX, "count_clamped", Map.of(), count, one);
         ONNXNode mean = op(ctx, ONNXOperators.DIV, "mean", Map.of(), sum, clamped);
         ONNXNode logits = op(ctx, ONNXOperators.GEMM, "logits_raw", Map.of("transB", 1), mean, weight, bias);
-        ONNXNode probs = op(ctx, ONNXOperators.SOFTMAX, "probs_raw", Map.of("axis", -1), logits);
+        ONNXNode probs = variant == Variant.SIGMOID_OUTPUT
+                ? op(ctx, ONNXOperators.SIGMOID, "probs_raw", Map.of(), logits)
+                : op(ctx, ONNXOperators.SOFTMAX, "probs_raw", Map.of("axis", -1), logits);
         logits.assignTo(logitsOut);
         probs.assignTo(probsOut);
 

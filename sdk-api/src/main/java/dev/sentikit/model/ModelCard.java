@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param provenance where the model came from; may be null for hand-made test models
  * @param metrics evaluation results keyed by split name (such as {@code validation}); may be empty
  * @param limitations known limits, for people
+ * @param calibration how the scores were calibrated; null when they were not
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelCard(
@@ -42,7 +43,8 @@ public record ModelCard(
         @JsonProperty(value = "embedding_rows", required = true) @JsonSetter(nulls = Nulls.FAIL) long embeddingRows,
         @JsonProperty("provenance") Provenance provenance,
         @JsonProperty("metrics") Map<String, Object> metrics,
-        @JsonProperty("limitations") List<String> limitations) {
+        @JsonProperty("limitations") List<String> limitations,
+        @JsonProperty("calibration") Calibration calibration) {
 
     public ModelCard {
         Objects.requireNonNull(labels, "labels");
@@ -52,15 +54,40 @@ public record ModelCard(
         limitations = limitations == null ? List.of() : List.copyOf(limitations);
     }
 
+    /** A card without calibration. */
+    public ModelCard(int formatVersion, String name, String description, String architecture, List<String> labels,
+            EncoderSpec encoder, int vocabularySize, long embeddingRows, Provenance provenance,
+            Map<String, Object> metrics, List<String> limitations) {
+        this(formatVersion, name, description, architecture, labels, encoder, vocabularySize, embeddingRows,
+                provenance, metrics, limitations, null);
+    }
+
     /** Returns a copy with other metrics. */
     public ModelCard withMetrics(Map<String, Object> newMetrics) {
         return new ModelCard(formatVersion, name, description, architecture, labels, encoder, vocabularySize,
-                embeddingRows, provenance, newMetrics, limitations);
+                embeddingRows, provenance, newMetrics, limitations, calibration);
     }
 
     /** Returns a copy with another name and description. */
     public ModelCard withName(String newName, String newDescription) {
         return new ModelCard(formatVersion, newName, newDescription, architecture, labels, encoder, vocabularySize,
-                embeddingRows, provenance, metrics, limitations);
+                embeddingRows, provenance, metrics, limitations, calibration);
+    }
+
+    /** Returns a copy with other known limits. */
+    public ModelCard withLimitations(List<String> newLimitations) {
+        return new ModelCard(formatVersion, name, description, architecture, labels, encoder, vocabularySize,
+                embeddingRows, provenance, metrics, newLimitations, calibration);
+    }
+
+    /** Returns a copy with a calibration. */
+    public ModelCard withCalibration(Calibration newCalibration) {
+        return new ModelCard(formatVersion, name, description, architecture, labels, encoder, vocabularySize,
+                embeddingRows, provenance, metrics, limitations, newCalibration);
+    }
+
+    /** The temperature the logits are divided by: the calibration's, or 1. */
+    public double temperature() {
+        return calibration == null ? 1.0 : calibration.temperature();
     }
 }

@@ -42,6 +42,12 @@ public final class ModelFormat {
     /** Refuse metadata values longer than this (64 M characters): no real vocabulary comes close. */
     public static final int MAX_METADATA_CHARS = 64 << 20;
 
+    /**
+     * Refuse model files larger than this (2 GiB less 8 bytes, about the largest Java array): an ONNX protobuf
+     * cannot exceed 2 GiB, and larger weights would have to be external data, which Sentikit does not load.
+     */
+    public static final int MAX_MODEL_BYTES = Integer.MAX_VALUE - 8;
+
     // No default typing: the metadata of a model file is untrusted input. Required card and encoder fields are
     // marked on the records themselves (@JsonProperty(required = true), @JsonSetter(nulls = Nulls.FAIL)), so that
     // the optional ones stay optional.
@@ -142,6 +148,11 @@ public final class ModelFormat {
             throw new ModelLoadException(source + ": the card says the embedding table has " + card.embeddingRows()
                     + " rows, but 1 + " + vocabulary.size() + " entries + " + card.encoder().hashBuckets()
                     + " hash buckets = " + rows);
+        }
+        if (rows > Integer.MAX_VALUE) {
+            throw new ModelLoadException(source + ": the embedding table would have " + rows + " rows (1 + "
+                    + vocabulary.size() + " entries + " + card.encoder().hashBuckets() + " hash buckets), more than "
+                    + "the " + Integer.MAX_VALUE + " ids an int can hold");
         }
         return new Metadata(card, vocabulary);
     }

@@ -74,6 +74,7 @@ public record EncoderSpec(
 
     /** The longest id sequence one text can produce: the words, then their bigrams. */
     public int maxSequenceLength() {
-        return bigrams ? 2 * maxTokens - 1 : maxTokens;
+        // In long: 2 * max_tokens - 1 does not fit an int above 2^30 tokens (a text never has that many).
+        return bigrams ? (int) Math.min(Integer.MAX_VALUE, 2L * maxTokens - 1) : maxTokens;
     }
 }

@@ -44,6 +44,13 @@ public final class TextEncoder {
     public TextEncoder(EncoderSpec spec, Vocabulary vocabulary) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
+        // Ids are ints: 1 + V + B must fit, or the ids of hash buckets would wrap to negative numbers.
+        long idSpace = 1L + vocabulary.size() + spec.hashBuckets();
+        if (idSpace > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("1 + " + vocabulary.size() + " vocabulary entries + "
+                    + spec.hashBuckets() + " hash buckets = " + idSpace + " ids, more than the "
+                    + Integer.MAX_VALUE + " an int id can hold");
+        }
     }
 
     public EncoderSpec spec() {

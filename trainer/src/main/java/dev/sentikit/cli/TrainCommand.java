@@ -42,7 +42,7 @@ final class TrainCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--model", defaultValue = "bag", paramLabel = "NAME",
-            description = "Architecture: bag (default: ${DEFAULT-VALUE}).")
+            description = "Architecture: bag, cnn or bilstm (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--labels", split = ",", paramLabel = "L1,L2,...",
@@ -73,6 +73,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Embedding width (default: ${DEFAULT-VALUE}).")
     int embeddingDim;
 
+    @Option(names = "--hidden-size", defaultValue = "" + TrainingConfig.DEFAULT_HIDDEN_SIZE,
+            description = "Convolution filters per width (cnn) or LSTM state size (bilstm) (default: ${DEFAULT-VALUE}).")
+    int hiddenSize;
+
     @Option(names = "--max-tokens", defaultValue = "" + EncoderSpec.DEFAULT_MAX_TOKENS,
             description = "Words kept per text (default: ${DEFAULT-VALUE}).")
     int maxTokens;
@@ -89,8 +93,17 @@ final class TrainCommand implements Callable<Integer> {
             description = "Ids shared by tokens outside the vocabulary (default: ${DEFAULT-VALUE}).")
     int hashBuckets;
 
-    @Option(names = "--no-bigrams", description = "Use words only, without word bigrams.")
+    @Option(names = "--no-bigrams", description = "bag: use words only, without word bigrams (cnn and bilstm "
+            + "always read words only).")
     boolean noBigrams;
+
+    @Option(names = "--embeddings", paramLabel = "FILE", description = "Initialize word vectors from a GloVe-format "
+            + "text file (.txt or .txt.gz); the embedding width follows the file unless --embedding-dim is given.")
+    Path embeddings;
+
+    @Option(names = "--no-calibration", description = "Do not fit a temperature on the validation split (by default "
+            + "one is fitted, so that scores are calibrated probabilities, and baked into the exported file).")
+    boolean noCalibration;
 
     @Option(names = "--valid-fraction", defaultValue = "" + TrainingConfig.DEFAULT_VALID_FRACTION,
             description = "Share of --data held out when --valid is not given (default: ${DEFAULT-VALUE}).")
@@ -103,10 +116,18 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Architecture architecture = Architecture.parse(model);
+        if (embeddings != null) {
+            int fileDim = dev.sentikit.train.PretrainedEmbeddings.dimension(embeddings);
+            if (!spec.commandLine().getParseResult().hasMatchedOption("--embedding-dim")) {
+                embeddingDim = fileDim;
+            }
+        }
         EncoderSpec encoder = EncoderSpec.defaults().withMaxTokens(maxTokens).withHashBuckets(hashBuckets)
-                .withBigrams(!noBigrams);
+                .withBigrams(!noBigrams && architecture.usesBigrams());
         TrainingConfig config = TrainingConfig.builder()
-                .optArchitecture(Architecture.parse(model))
+                .optArchitecture(architecture)
+                .optHiddenSize(hiddenSize)
                 .optEncoder(encoder)
                 .optEpochs(epochs)
                 .optBatchSize(batchSize)
@@ -116,6 +137,8 @@ final class TrainCommand implements Callable<Integer> {
                 .optMinCount(minCount)
                 .optMaxVocabulary(maxVocabulary)
                 .optValidFraction(validFraction)
+                .optCalibrate(!noCalibration)
+                .optEmbeddings(embeddings)
                 .build();
         Device[] devices = TrainingDevices.resolve(device);
 
@@ -146,6 +169,14 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint checkpoint = trainer.train(train, heldOut,
                 new SentimentTrainer.DataSources(data.toString(), trainData.sha256(), validName, validSha, commandLine),
                 output);
+        if (trainer.embeddingCoverage() != null) {
+            out.println("embeddings: " + trainer.embeddingCoverage());
+        }
+        if (checkpoint.card().calibration() != null) {
+            var c = checkpoint.card().calibration();
+            out.printf("calibration: temperature %.3f, expected calibration error %.4f -> %.4f (validation)%n",
+                    c.temperature(), c.eceBefore(), c.eceAfter());
+        }
         out.println("wrote " + checkpoint.dir() + " (" + Checkpoint.PARAMETERS + ", " + Checkpoint.VOCABULARY + ", "
                 + Checkpoint.METRICS + ", " + Checkpoint.CARD + ")");
         return 0;

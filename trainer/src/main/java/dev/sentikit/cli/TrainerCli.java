@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true, versionProvider = TrainerCli.Version.class,
         description = "Trains sentiment models on PyTorch through DJL, evaluates them, and exports them to ONNX.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, ExportCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, ExportCommand.class, SplitCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TrainerCli implements Runnable {
 

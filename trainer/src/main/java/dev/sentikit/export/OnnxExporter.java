@@ -6,11 +6,9 @@ import dev.sentikit.AnalyzerOptions;
 import dev.sentikit.ModelLoadException;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
-import dev.sentikit.export.graph.BagGraph;
-import dev.sentikit.export.graph.BagWeights;
+import dev.sentikit.export.graph.ModelGraphs;
 import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.ModelFormat;
-import dev.sentikit.train.BagBlock;
 import dev.sentikit.train.Checkpoint;
 import dev.sentikit.train.TrainedModel;
 import dev.sentikit.train.Versions;
@@ -53,17 +51,19 @@ public final class OnnxExporter {
         byte[] bytes;
         ParityReport parity;
         try (TrainedModel trained = TrainedModel.load(checkpoint, Device.cpu())) {
-            BagBlock block = trained.block();
-            int rows = (int) block.embedding().getArray().getShape().get(0);
-            int dim = (int) block.embedding().getArray().getShape().get(1);
-            BagWeights weights = new BagWeights(trained.values(block.embedding()), rows, dim,
-                    trained.values(block.weight()), trained.values(block.bias()), card.labels().size());
-            Map<String, String> props = ModelFormat.toMetadataProps(card, checkpoint.vocabulary());
-            OnnxMl.ModelProto model = BagGraph.build(weights, props, Versions.sentikit());
-            bytes = model.toByteArray();
             List<String> texts = new ArrayList<>(checkpoint.parityTexts());
             texts.addAll(EDGE_TEXTS);
-            parity = compare(trained, bytes, texts, output.toString());
+            float[][] expected = trained.probabilities(texts);
+            // Calibration is folded into the last linear layer: softmax((Wx + b) / T) = softmax((W/T)x + b/T).
+            double t = card.temperature();
+            if (t != 1.0) {
+                trained.block().weight().getArray().divi((float) t);
+                trained.block().bias().getArray().divi((float) t);
+            }
+            Map<String, String> props = ModelFormat.toMetadataProps(card, checkpoint.vocabulary());
+            OnnxMl.ModelProto model = ModelGraphs.build(trained.block(), props, Versions.sentikit());
+            bytes = model.toByteArray();
+            parity = compare(expected, card.labels(), bytes, texts, output.toString());
         }
         if (!parity.passed()) {
             throw new ExportException(String.format("refusing to write %s: ONNX Runtime and DJL disagree by %.3g on "
@@ -78,11 +78,9 @@ public final class OnnxExporter {
         return new Result(output, bytes.length, parity);
     }
 
-    /** Runs {@code texts} through DJL and through ONNX Runtime on the exported bytes and compares. */
-    static ParityReport compare(TrainedModel trained, byte[] onnx, List<String> texts, String source)
-            throws ExportException {
-        float[][] expected = trained.probabilities(texts);
-        List<String> labels = trained.checkpoint().card().labels();
+    /** Runs {@code texts} through ONNX Runtime on the exported bytes and compares with DJL's {@code expected}. */
+    static ParityReport compare(float[][] expected, List<String> labels, byte[] onnx, List<String> texts,
+            String source) throws ExportException {
         AnalyzerOptions cpu = AnalyzerOptions.builder().optDevice("cpu").build();
         double worst = 0;
         String worstText = "";

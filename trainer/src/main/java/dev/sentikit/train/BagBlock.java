@@ -2,10 +2,8 @@ package dev.sentikit.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
@@ -20,14 +18,12 @@ import ai.djl.util.PairList;
  *
  * <p>{@code dev.sentikit.export.graph.BagGraph} writes the same computation as an ONNX graph.
  */
-public final class BagBlock extends AbstractBlock {
+public final class BagBlock extends SentimentBlock {
 
     private static final byte VERSION = 1;
 
-    private final Parameter embedding;
     private final Parameter weight;
     private final Parameter bias;
-    private final int labels;
 
     /**
      * @param rows embedding rows: 1 (padding) + vocabulary entries + hash buckets
@@ -35,24 +31,19 @@ public final class BagBlock extends AbstractBlock {
      * @param labels number of output labels
      */
     public BagBlock(long rows, int dim, int labels) {
-        super(VERSION);
-        this.labels = labels;
-        embedding = addParameter(Parameter.builder().setName("embedding").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(rows, dim)).optInitializer(Initializer.ZEROS).build());
+        super(VERSION, rows, dim, labels);
         weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(labels, dim)).optInitializer(Initializer.ZEROS).build());
         bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
                 .optShape(new Shape(labels)).optInitializer(Initializer.ZEROS).build());
     }
 
-    public Parameter embedding() {
-        return embedding;
-    }
-
+    @Override
     public Parameter weight() {
         return weight;
     }
 
+    @Override
     public Parameter bias() {
         return bias;
     }
@@ -65,15 +56,10 @@ public final class BagBlock extends AbstractBlock {
         NDArray w = store.getValue(weight, ids.getDevice(), training);
         NDArray b = store.getValue(bias, ids.getDevice(), training);
         NDArray emb = Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow(); // [B, T, D]
-        NDArray mask = ids.neq(0).toType(DataType.FLOAT32, false); // [B, T]
+        NDArray mask = mask(ids); // [B, T]
         NDArray sum = emb.mul(mask.expandDims(2)).sum(new int[] {1}); // [B, D]
         NDArray count = mask.sum(new int[] {1}, true).maximum(1f); // [B, 1]
         NDArray mean = sum.div(count);
         return Linear.linear(mean, w, b);
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), labels)};
     }
 }

@@ -16,8 +16,13 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.Batchifier;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.XavierInitializer;
 import dev.sentikit.eval.SentimentEvaluation;
 import dev.sentikit.eval.SentimentEvaluator;
+import dev.sentikit.eval.TemperatureScaling;
+import dev.sentikit.model.Calibration;
 import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.ModelFormat;
 import dev.sentikit.model.Provenance;
@@ -56,6 +61,7 @@ public final class SentimentTrainer {
     private final TrainingConfig config;
     private final Device[] devices;
     private final Consumer<EpochResult> listener;
+    private PretrainedEmbeddings.Coverage coverage;
 
     /**
      * @param config the settings
@@ -109,16 +115,19 @@ public final class SentimentTrainer {
 
         Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
         Random random = new Random(config.seed());
-        BagBlock block = new BagBlock(rows, config.embeddingDim(), labels.size());
+        SentimentBlock block = config.architecture().newBlock(rows, config.embeddingDim(), labels.size(),
+                config.hiddenSize());
         List<Map<String, Object>> history = new ArrayList<>();
         try (Model model = Model.newInstance(config.architecture().id(), devices[0], "PyTorch")) {
             model.setBlock(block);
             DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build())
-                    .optDevices(devices);
+                    .optDevices(devices)
+                    .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT)
+                    .optInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
             try (Trainer trainer = model.newTrainer(djlConfig)) {
                 trainer.initialize(new Shape(1, 1));
-                initialize(block, random);
+                initializeEmbedding(block, random, vocabulary);
                 int steps = (train.size() + config.batchSize() - 1) / config.batchSize();
                 for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                     long start = System.nanoTime();
@@ -130,7 +139,8 @@ public final class SentimentTrainer {
                         lossSum += step(trainer, trainIds, train.targets(), order, from, to, s, steps) * (to - from);
                     }
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    float[][] probabilities = predict(block, encoder, valid.texts(), trainer.getManager());
+                    float[][] probabilities = TrainedModel.predict(block, encoder, valid.texts(),
+                            trainer.getManager(), true);
                     SentimentEvaluation evaluation = new SentimentEvaluator(outputDir.getFileName().toString()).evaluate(labels, valid.targets(), probabilities);
                     EpochResult result = new EpochResult(epoch, lossSum / train.size(), evaluation.accuracy(),
                             evaluation.macroF1(), train.size() / seconds);
@@ -150,6 +160,14 @@ public final class SentimentTrainer {
                     Checkpoint.writeJson(outputDir, Checkpoint.METRICS, metrics);
                     Checkpoint.writeJson(outputDir, Checkpoint.CARD, card);
                     listener.accept(result);
+                }
+                if (config.calibrate()) {
+                    float[][] logits = TrainedModel.predict(block, encoder, valid.texts(), trainer.getManager(), false);
+                    Calibration calibration = TemperatureScaling.fit(logits, valid.targets(), "validation split ("
+                            + valid.size() + " examples)");
+                    card = card.withCalibration(calibration);
+                    checkpoint = new Checkpoint(outputDir, card, vocabulary);
+                    Checkpoint.writeJson(outputDir, Checkpoint.CARD, card);
                 }
             }
         }
@@ -194,48 +212,30 @@ public final class SentimentTrainer {
         }
     }
 
-    /** Softmax probabilities of the current parameters. */
-    private static float[][] predict(BagBlock block, TextEncoder encoder, List<String> texts, NDManager parent) {
-        int labels = (int) block.bias().getArray().getShape().get(0);
-        float[][] out = new float[texts.size()][];
-        for (int start = 0; start < texts.size(); start += TrainedModel.PREDICT_BATCH) {
-            List<String> chunk = texts.subList(start, Math.min(texts.size(), start + TrainedModel.PREDICT_BATCH));
-            var batch = encoder.encodeBatch(chunk);
-            try (NDManager sub = parent.newSubManager()) {
-                NDArray ids = sub.create(batch.ids(), new Shape(batch.batchSize(), batch.sequenceLength()));
-                float[] flat = block.forward(new ai.djl.training.ParameterStore(sub, false), new NDList(ids), false)
-                        .singletonOrThrow().softmax(1).toFloatArray();
-                for (int r = 0; r < chunk.size(); r++) {
-                    float[] row = new float[labels];
-                    System.arraycopy(flat, r * labels, row, 0, labels);
-                    out[start + r] = row;
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Seeded initial weights: uniform embeddings, Xavier-uniform output layer, zero bias (padding row 0). */
-    private void initialize(BagBlock block, Random random) {
+    /**
+     * Seeded initial embeddings: uniform in [-{@value #EMBEDDING_INIT}, {@value #EMBEDDING_INIT}], with row 0
+     * (padding) zero. The other weights come from DJL's initializers, seeded through the engine.
+     */
+    private void initializeEmbedding(SentimentBlock block, Random random, Vocabulary vocabulary) throws IOException {
         NDArray embedding = block.embedding().getArray();
         Shape es = embedding.getShape();
         float[] e = new float[Math.toIntExact(es.size())];
         int dim = (int) es.get(1);
-        for (int i = dim; i < e.length; i++) { // row 0 is padding and stays 0
+        for (int i = dim; i < e.length; i++) {
             e[i] = (random.nextFloat() * 2 - 1) * EMBEDDING_INIT;
         }
-        embedding.set(java.nio.FloatBuffer.wrap(e));
-        NDArray weight = block.weight().getArray();
-        Shape ws = weight.getShape();
-        float bound = (float) Math.sqrt(6.0 / (ws.get(0) + ws.get(1)));
-        float[] w = new float[Math.toIntExact(ws.size())];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (random.nextFloat() * 2 - 1) * bound;
+        if (config.embeddings() != null) {
+            coverage = PretrainedEmbeddings.apply(config.embeddings(), vocabulary, e, dim);
         }
-        weight.set(java.nio.FloatBuffer.wrap(w));
+        embedding.set(java.nio.FloatBuffer.wrap(e));
     }
 
-    private static void saveParameters(BagBlock block, Path dir) throws IOException {
+    /** What the pretrained vectors covered in the last run, or null when none were used. */
+    public PretrainedEmbeddings.Coverage embeddingCoverage() {
+        return coverage;
+    }
+
+    private static void saveParameters(SentimentBlock block, Path dir) throws IOException {
         Checkpoint.writeAtomically(dir.resolve(Checkpoint.PARAMETERS), out -> {
             DataOutputStream data = new DataOutputStream(new java.io.BufferedOutputStream(out));
             block.saveParameters(data);

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.ndarray.NDList;
+import dev.sentikit.eval.TemperatureScaling;
 import dev.sentikit.model.ModelCard;
 import dev.sentikit.text.EncodedBatch;
 import dev.sentikit.text.TextEncoder;
@@ -28,11 +29,11 @@ public final class TrainedModel implements AutoCloseable {
 
     private final Checkpoint checkpoint;
     private final NDManager manager;
-    private final BagBlock block;
+    private final SentimentBlock block;
     private final TextEncoder encoder;
     private final Device device;
 
-    private TrainedModel(Checkpoint checkpoint, NDManager manager, BagBlock block, Device device) {
+    private TrainedModel(Checkpoint checkpoint, NDManager manager, SentimentBlock block, Device device) {
         this.checkpoint = checkpoint;
         this.manager = manager;
         this.block = block;
@@ -43,10 +44,11 @@ public final class TrainedModel implements AutoCloseable {
     /** Loads the checkpoint's parameters on {@code device}. */
     public static TrainedModel load(Checkpoint checkpoint, Device device) throws IOException {
         ModelCard card = checkpoint.card();
-        Architecture.parse(card.architecture()); // only bag exists; parse() names the supported ones
+        Architecture architecture = Architecture.parse(card.architecture());
         NDManager manager = Engine.getEngine("PyTorch").newBaseManager(device);
         try {
-            BagBlock block = new BagBlock(card.embeddingRows(), embeddingDim(card), card.labels().size());
+            SentimentBlock block = architecture.newBlock(card.embeddingRows(), hyperparameter(card, "embedding_dim"),
+                    card.labels().size(), architecture == Architecture.BAG ? 0 : hyperparameter(card, "hidden_size"));
             try (InputStream in = Files.newInputStream(checkpoint.parameters());
                     DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(in))) {
                 block.loadParameters(manager, data);
@@ -61,19 +63,19 @@ public final class TrainedModel implements AutoCloseable {
         }
     }
 
-    static int embeddingDim(ModelCard card) {
-        Object dim = card.provenance() == null ? null : card.provenance().hyperparameters().get("embedding_dim");
-        if (!(dim instanceof Number)) {
-            throw new IllegalArgumentException("the model card has no hyperparameters.embedding_dim");
+    private static int hyperparameter(ModelCard card, String name) {
+        Object value = card.provenance() == null ? null : card.provenance().hyperparameters().get(name);
+        if (!(value instanceof Number)) {
+            throw new IllegalArgumentException("the model card has no provenance.hyperparameters." + name);
         }
-        return ((Number) dim).intValue();
+        return ((Number) value).intValue();
     }
 
     public Checkpoint checkpoint() {
         return checkpoint;
     }
 
-    public BagBlock block() {
+    public SentimentBlock block() {
         return block;
     }
 
@@ -81,23 +83,40 @@ public final class TrainedModel implements AutoCloseable {
         return encoder;
     }
 
-    /** Softmax probabilities for each text, in the card's label order. */
+    /**
+     * Probabilities for each text, in the card's label order: the softmax of the logits divided by the card's
+     * calibration temperature, as the exported model computes them.
+     */
     public float[][] probabilities(List<String> texts) {
-        return predict(texts, true);
+        double t = checkpoint.card().temperature();
+        if (t == 1.0) {
+            return predict(texts, true);
+        }
+        float[][] logits = predict(texts, false);
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = TemperatureScaling.softmax(logits[i], t);
+        }
+        return logits;
     }
 
-    /** Logits for each text. */
+    /** Logits for each text, before calibration. */
     public float[][] logits(List<String> texts) {
         return predict(texts, false);
     }
 
     private float[][] predict(List<String> texts, boolean softmax) {
-        int labels = checkpoint.card().labels().size();
+        return predict(block, encoder, texts, manager, softmax);
+    }
+
+    /** Runs {@code block} on {@code texts} in batches; softmax probabilities or logits, one row per text. */
+    static float[][] predict(SentimentBlock block, TextEncoder encoder, List<String> texts, NDManager parent,
+            boolean softmax) {
+        int labels = block.labels();
         float[][] out = new float[texts.size()][];
         for (int start = 0; start < texts.size(); start += PREDICT_BATCH) {
             List<String> chunk = texts.subList(start, Math.min(texts.size(), start + PREDICT_BATCH));
             EncodedBatch batch = encoder.encodeBatch(chunk);
-            try (NDManager sub = manager.newSubManager()) {
+            try (NDManager sub = parent.newSubManager()) {
                 NDArray ids = sub.create(batch.ids(), new Shape(batch.batchSize(), batch.sequenceLength()));
                 NDArray result = block.forward(new ParameterStore(sub, false), new NDList(ids), false)
                         .singletonOrThrow();

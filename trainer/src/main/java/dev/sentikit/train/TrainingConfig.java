@@ -18,6 +18,8 @@ public final class TrainingConfig {
     /** Adam's step size; 5e-3 suits embedding bags, whose rows receive sparse gradients. */
     public static final float DEFAULT_LEARNING_RATE = 5e-3f;
     public static final int DEFAULT_EMBEDDING_DIM = 64;
+    /** Convolution filters per width (cnn) or LSTM state size (bilstm). */
+    public static final int DEFAULT_HIDDEN_SIZE = 128;
     /** Tokens and bigrams seen fewer times than this go to the hash buckets. */
     public static final int DEFAULT_MIN_COUNT = 2;
     public static final int DEFAULT_MAX_VOCABULARY = 50_000;
@@ -30,10 +32,13 @@ public final class TrainingConfig {
     private final int batchSize;
     private final float learningRate;
     private final int embeddingDim;
+    private final int hiddenSize;
     private final int minCount;
     private final int maxVocabulary;
     private final double validFraction;
     private final long seed;
+    private final boolean calibrate;
+    private final java.nio.file.Path embeddings;
 
     private TrainingConfig(Builder b) {
         this.architecture = b.architecture;
@@ -42,10 +47,23 @@ public final class TrainingConfig {
         this.batchSize = b.batchSize;
         this.learningRate = b.learningRate;
         this.embeddingDim = b.embeddingDim;
+        this.hiddenSize = b.hiddenSize;
         this.minCount = b.minCount;
         this.maxVocabulary = b.maxVocabulary;
         this.validFraction = b.validFraction;
         this.seed = b.seed;
+        this.calibrate = b.calibrate;
+        this.embeddings = b.embeddings;
+    }
+
+    /** GloVe-format word vectors that initialize the embedding, or null for random initialization. */
+    public java.nio.file.Path embeddings() {
+        return embeddings;
+    }
+
+    /** Whether a temperature is fitted on the validation split after training (see TemperatureScaling). */
+    public boolean calibrate() {
+        return calibrate;
     }
 
     public static Builder builder() {
@@ -76,6 +94,10 @@ public final class TrainingConfig {
         return embeddingDim;
     }
 
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
     public int minCount() {
         return minCount;
     }
@@ -101,10 +123,17 @@ public final class TrainingConfig {
         m.put("learning_rate", learningRate);
         m.put("optimizer", "adam");
         m.put("embedding_dim", embeddingDim);
+        if (architecture != Architecture.BAG) {
+            m.put("hidden_size", hiddenSize);
+        }
         m.put("min_count", minCount);
         m.put("max_vocabulary", maxVocabulary);
         m.put("valid_fraction", validFraction);
         m.put("seed", seed);
+        m.put("calibrate", calibrate);
+        if (embeddings != null) {
+            m.put("embeddings", embeddings.getFileName().toString());
+        }
         return m;
     }
 
@@ -116,12 +145,26 @@ public final class TrainingConfig {
         private int batchSize = DEFAULT_BATCH_SIZE;
         private float learningRate = DEFAULT_LEARNING_RATE;
         private int embeddingDim = DEFAULT_EMBEDDING_DIM;
+        private int hiddenSize = DEFAULT_HIDDEN_SIZE;
         private int minCount = DEFAULT_MIN_COUNT;
         private int maxVocabulary = DEFAULT_MAX_VOCABULARY;
         private double validFraction = DEFAULT_VALID_FRACTION;
         private long seed = DEFAULT_SEED;
+        private boolean calibrate = true;
+        private java.nio.file.Path embeddings;
 
         private Builder() {}
+
+        /** Initializes the embedding from GloVe-format vectors, whose width must be the embedding dim. */
+        public Builder optEmbeddings(java.nio.file.Path file) {
+            this.embeddings = file;
+            return this;
+        }
+
+        public Builder optCalibrate(boolean on) {
+            this.calibrate = on;
+            return this;
+        }
 
         public Builder optArchitecture(Architecture a) {
             this.architecture = Objects.requireNonNull(a, "architecture");
@@ -153,6 +196,11 @@ public final class TrainingConfig {
 
         public Builder optEmbeddingDim(int n) {
             this.embeddingDim = positive("embedding dim", n);
+            return this;
+        }
+
+        public Builder optHiddenSize(int n) {
+            this.hiddenSize = positive("hidden size", n);
             return this;
         }
 

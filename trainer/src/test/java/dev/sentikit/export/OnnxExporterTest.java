@@ -68,6 +68,7 @@ class OnnxExporterTest {
             assertEquals(checkpoint.card().labels(), analyzer.labels());
             assertEquals(checkpoint.card().provenance().seed(), card.provenance().seed());
             assertFalse(card.metrics().isEmpty(), "validation metrics travel in the file");
+            assertTrue(card.calibration() != null && card.temperature() > 0, "the temperature travels in the file");
             List<Sentiment> onnx = analyzer.analyzeAll(texts);
             double worst = 0;
             for (int i = 0; i < texts.size(); i++) {
@@ -82,7 +83,7 @@ class OnnxExporterTest {
     @Test
     void parityCheckCatchesAWrongGraph() throws Exception {
         try (TrainedModel trained = TrainedModel.load(checkpoint, Device.cpu())) {
-            BagBlock block = trained.block();
+            BagBlock block = (BagBlock) trained.block();
             float[] bias = trained.values(block.bias()).clone();
             bias[0] += 0.05f; // what a wrong graph would do
             int rows = (int) block.embedding().getArray().getShape().get(0);
@@ -91,7 +92,8 @@ class OnnxExporterTest {
                     trained.values(block.weight()), bias, bias.length);
             byte[] bytes = BagGraph.build(weights,
                     ModelFormat.toMetadataProps(checkpoint.card(), checkpoint.vocabulary()), "test").toByteArray();
-            ParityReport report = OnnxExporter.compare(trained, bytes, split.heldOut().texts(), "wrong.onnx");
+            ParityReport report = OnnxExporter.compare(trained.probabilities(split.heldOut().texts()),
+                    checkpoint.card().labels(), bytes, split.heldOut().texts(), "wrong.onnx");
             assertFalse(report.passed());
             assertTrue(report.maxProbabilityDifference() > 1e-3);
         }

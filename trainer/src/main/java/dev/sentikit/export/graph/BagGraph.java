@@ -1,19 +1,16 @@
 package dev.sentikit.export.graph;
 
+import static dev.sentikit.export.graph.GraphSupport.op;
+
 import ai.onnx.proto.OnnxMl;
 import dev.sentikit.model.ModelFormat;
-import dev.sentikit.text.Vocabulary;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.tribuo.util.onnx.ONNXContext;
 import org.tribuo.util.onnx.ONNXInitializer;
 import org.tribuo.util.onnx.ONNXNode;
-import org.tribuo.util.onnx.ONNXOperator;
 import org.tribuo.util.onnx.ONNXOperators;
-import org.tribuo.util.onnx.ONNXPlaceholder;
-import org.tribuo.util.onnx.ONNXRef;
 
 /**
  * Writes the bag model as an ONNX graph, computing exactly what {@code dev.sentikit.train.BagBlock} computes:
@@ -51,8 +48,6 @@ public final class BagGraph {
      */
     public static final int OPSET_VERSION = ONNXOperators.getOpsetVersion();
 
-    private static final int MIN_OPSET = 13;
-
     private BagGraph() {}
 
     /**
@@ -67,90 +62,27 @@ public final class BagGraph {
      */
     public static OnnxMl.ModelProto build(BagWeights w, Map<String, String> metadataProps, String producerVersion) {
         Objects.requireNonNull(w, "weights must not be null");
-        Objects.requireNonNull(metadataProps, "metadataProps must not be null");
-        Objects.requireNonNull(producerVersion, "producerVersion must not be null");
-        if (OPSET_VERSION < MIN_OPSET) {
-            throw new IllegalStateException("Tribuo's ONNX operators target opset " + OPSET_VERSION
-                    + "; the bag graph needs opset " + MIN_OPSET + " or later (axes as inputs)");
-        }
+        GraphSupport.requireArguments(w, metadataProps, producerVersion);
 
         ONNXContext ctx = new ONNXContext();
         ctx.setName(GRAPH_NAME);
-
-        // Tribuo only makes float inputs; the type of input_ids is set to int64 [batch, sequence] below.
-        ONNXPlaceholder ids = ctx.floatInput(ModelFormat.INPUT_IDS, 1);
-        ONNXPlaceholder logitsOut = ctx.floatOutput(ModelFormat.OUTPUT_LOGITS, w.labels());
-        ONNXPlaceholder probabilitiesOut = ctx.floatOutput(ModelFormat.OUTPUT_PROBABILITIES, w.labels());
+        GraphSupport.Interface io = GraphSupport.declareInterface(ctx, w.labels());
 
         ONNXInitializer embedding = ctx.floatTensor("embedding", List.of(w.rows(), w.dim()),
                 fb -> fb.put(w.embedding()));
         ONNXInitializer weight = ctx.floatTensor("weight", List.of(w.labels(), w.dim()), fb -> fb.put(w.weight()));
         ONNXInitializer bias = ctx.array("bias", w.bias());
-        ONNXInitializer padId = ctx.constant("pad_id", (long) Vocabulary.PAD_ID);
         ONNXInitializer one = ctx.constant("one", 1.0f);
         ONNXInitializer axis1 = ctx.array("axis_1", new long[] {1});
-        ONNXInitializer axis2 = ctx.array("axis_2", new long[] {2});
 
-        ONNXNode emb = op(ctx, ONNXOperators.GATHER, "emb", Map.of("axis", 0), embedding, ids);
-        ONNXNode isPad = op(ctx, BagOperators.EQUAL, "is_pad", Map.of(), ids, padId);
-        ONNXNode notPad = op(ctx, BagOperators.NOT, "not_pad", Map.of(), isPad);
-        ONNXNode mask = op(ctx, ONNXOperators.CAST, "mask",
-                Map.of("to", OnnxMl.TensorProto.DataType.FLOAT.getNumber()), notPad);
-        ONNXNode mask3 = op(ctx, ONNXOperators.UNSQUEEZE, "mask_3d", Map.of(), mask, axis2);
-        ONNXNode masked = op(ctx, ONNXOperators.MUL, "masked_emb", Map.of(), emb, mask3);
-        ONNXNode sum = op(ctx, ONNXOperators.REDUCE_SUM, "sum", Map.of("keepdims", 0), masked, axis1);
-        ONNXNode count = op(ctx, ONNXOperators.REDUCE_SUM, "count", Map.of("keepdims", 1), mask, axis1);
-        ONNXNode clamped = op(ctx, BagOperators.MAX, "count_at_least_1", Map.of(), count, one);
+        GraphSupport.Masked masked = GraphSupport.maskedEmbeddings(ctx, io.ids(), embedding);
+        ONNXNode sum = op(ctx, ONNXOperators.REDUCE_SUM, "sum", Map.of("keepdims", 0), masked.embeddings(), axis1);
+        ONNXNode count = op(ctx, ONNXOperators.REDUCE_SUM, "count", Map.of("keepdims", 1), masked.mask(), axis1);
+        ONNXNode clamped = op(ctx, GraphOperators.MAX, "count_at_least_1", Map.of(), count, one);
         ONNXNode mean = op(ctx, ONNXOperators.DIV, "mean", Map.of(), sum, clamped);
-        ONNXNode logits = op(ctx, ONNXOperators.GEMM, "logits_raw", Map.of("transB", 1), mean, weight, bias);
-        ONNXNode probabilities = op(ctx, ONNXOperators.SOFTMAX, "probabilities_raw", Map.of("axis", -1), logits);
-        logits.assignTo(logitsOut);
-        probabilities.assignTo(probabilitiesOut);
+        GraphSupport.classifier(ctx, io, mean, weight, bias);
 
-        OnnxMl.GraphProto.Builder graph = ctx.buildGraph().toBuilder();
-        setIdsType(graph);
-
-        OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
-                .setIrVersion(IR_VERSION)
-                .addOpsetImport(ONNXOperators.getOpsetProto())
-                .setProducerName(PRODUCER_NAME)
-                .setProducerVersion(producerVersion)
-                .setDocString("Sentikit bag model: mean of word and bigram embeddings, then a linear layer "
-                        + "and a softmax")
-                .setGraph(graph);
-        for (Map.Entry<String, String> e : metadataProps.entrySet()) {
-            model.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder()
-                    .setKey(Objects.requireNonNull(e.getKey(), "metadata key must not be null"))
-                    .setValue(Objects.requireNonNull(e.getValue(), "metadata value of '" + e.getKey()
-                            + "' must not be null")));
-        }
-        return model.build();
-    }
-
-    private static ONNXNode op(ONNXContext ctx, ONNXOperator op, String output, Map<String, ?> attributes,
-            ONNXRef<?>... inputs) {
-        return ctx.operation(op, List.of(inputs), output, new LinkedHashMap<String, Object>(attributes));
-    }
-
-    /** Replaces Tribuo's float placeholder type of {@code input_ids} with int64 [batch, sequence]. */
-    private static void setIdsType(OnnxMl.GraphProto.Builder graph) {
-        OnnxMl.TensorShapeProto shape = OnnxMl.TensorShapeProto.newBuilder()
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("sequence"))
-                .build();
-        OnnxMl.ValueInfoProto idsInfo = OnnxMl.ValueInfoProto.newBuilder()
-                .setName(ModelFormat.INPUT_IDS)
-                .setDocString("token ids, padded with " + Vocabulary.PAD_ID)
-                .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-                        .setElemType(OnnxMl.TensorProto.DataType.INT64.getNumber())
-                        .setShape(shape)))
-                .build();
-        for (int i = 0; i < graph.getInputCount(); i++) {
-            if (graph.getInput(i).getName().equals(ModelFormat.INPUT_IDS)) {
-                graph.setInput(i, idsInfo);
-                return;
-            }
-        }
-        throw new IllegalStateException("the graph has no input " + ModelFormat.INPUT_IDS);
+        return GraphSupport.model(ctx.buildGraph().toBuilder(), "Sentikit bag model: mean of word and bigram "
+                + "embeddings, then a linear layer and a softmax", metadataProps, producerVersion);
     }
 }

@@ -1,0 +1,206 @@
+package dev.sentikit.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.sentikit.ModelLoadException;
+import dev.sentikit.model.ModelCard;
+import dev.sentikit.model.ModelFormat;
+import dev.sentikit.text.TextEncoder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The checks a model file passes before an analyzer is handed out, beyond what {@link ModelFormat} checks in the
+ * metadata. Model files are untrusted input (see {@code SECURITY.md}):
+ *
+ * <ol>
+ *   <li>{@link #scan}, before ONNX Runtime sees the bytes: they must be a well-formed protobuf, and no tensor may
+ *       keep its data in an external file.</li>
+ *   <li>{@link #checkEmbeddingTable}: the table that {@code input_ids} index must have the card's
+ *       {@code embedding_rows}, so that the vocabulary and the hash buckets match it.</li>
+ *   <li>{@link #probe}: one inference over the ids the encoder can produce (every id, or an even sample of 65,536
+ *       when there are more) and an empty text must give a probability distribution per row.</li>
+ * </ol>
+ */
+final class ModelChecks {
+
+    /** At most this many ids are fed to the probe inference; below it, every id the encoder can produce. */
+    static final int PROBE_IDS = 65_536;
+
+    /** The probe's rows hold at most this many ids (fewer when the encoder's longest row is shorter). */
+    static final int PROBE_ROW_LENGTH = 256;
+
+    /** The probe runs at most this many rows per inference. */
+    static final int PROBE_BATCH_ROWS = 64;
+
+    /** How far a row of probabilities may sum from 1. */
+    static final double SUM_TOLERANCE = 1e-3;
+
+    private static final Set<String> OUTPUTS = Set.of(ModelFormat.OUTPUT_PROBABILITIES);
+
+    private ModelChecks() {}
+
+    /**
+     * Reads the structure of the model bytes before ONNX Runtime does.
+     *
+     * @throws ModelLoadException if the bytes are not a well-formed ONNX protobuf, or a tensor refers to external
+     *     data
+     */
+    static ModelProtoScan scan(byte[] model, String source) throws ModelLoadException {
+        ModelProtoScan scan;
+        try {
+            scan = ModelProtoScan.scan(model, ModelFormat.INPUT_IDS);
+        } catch (ModelProtoScan.MalformedModelException e) {
+            throw new ModelLoadException(source + " is not a valid ONNX model: its protobuf encoding is broken: "
+                    + e.getMessage(), e);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new ModelLoadException(source + " is not a valid ONNX model: it cannot be read: " + e, e);
+        }
+        List<ModelProtoScan.ExternalTensor> external = scan.externalTensors();
+        if (!external.isEmpty()) {
+            ModelProtoScan.ExternalTensor first = external.get(0);
+            throw new ModelLoadException(source + " refers to external data: the " + first.where() + " '"
+                    + first.tensor() + "' keeps its values in "
+                    + (first.location() == null ? "an external file" : "the file '" + first.location() + "'")
+                    + (external.size() > 1 ? " (and " + (external.size() - 1) + " more tensors do)" : "")
+                    + ". Sentikit loads only self-contained model files and never opens the files a model names: "
+                    + "save the model with its weights inside (ONNX: save_as_external_data=False).");
+        }
+        return scan;
+    }
+
+    /**
+     * Checks that every embedding table indexed by {@code input_ids} (a {@code Gather} on axis 0 of an initializer)
+     * has {@code embedding_rows} rows. Graphs whose tables the scan does not recognize are left to {@link #probe}.
+     */
+    static void checkEmbeddingTable(ModelProtoScan scan, ModelCard card, String source) throws ModelLoadException {
+        for (ModelProtoScan.IdGather gather : scan.idGathers()) {
+            long[] dims = scan.initializerDims(gather.table());
+            if (dims == null) {
+                continue; // not an initializer: computed in the graph, or a graph input
+            }
+            if (dims.length < 1 || dims[0] != card.embeddingRows()) {
+                String rows = dims.length < 1 ? "no rows (it is a scalar)" : dims[0] + " rows";
+                throw new ModelLoadException(source + ": the vocabulary does not match the embedding table: the card "
+                        + "says embedding_rows = 1 + " + card.vocabularySize() + " vocabulary entries + "
+                        + card.encoder().hashBuckets() + " hash buckets = " + card.embeddingRows()
+                        + ", but the table '" + gather.table() + "' that '" + ModelFormat.INPUT_IDS + "' index has "
+                        + rows + " (shape " + Arrays.toString(dims) + ")");
+            }
+        }
+    }
+
+    /**
+     * Runs the model once on ids that cover the id space and on an empty text, and checks that every row of
+     * {@code probabilities} is a probability distribution: finite values in [0, 1] that sum to 1.
+     *
+     * @throws ModelLoadException if the inference fails (such as an id past the end of the embedding table) or
+     *     gives anything but probabilities
+     */
+    static void probe(OrtEnvironment env, OrtSession session, ModelCard card, TextEncoder encoder, String source)
+            throws ModelLoadException {
+        long[] ids = probeIds(encoder.idSpace());
+        int rowLength = Math.max(1, Math.min(PROBE_ROW_LENGTH, encoder.spec().maxSequenceLength()));
+        int idRows = (ids.length + rowLength - 1) / rowLength;
+        int labels = card.labels().size();
+        String what = ids.length == encoder.idSpace() - 1L ? "every id the encoder can produce (1.." + ids.length + ")"
+                : ids.length + " ids sampled evenly from 1.." + (encoder.idSpace() - 1L);
+        for (int first = 0; first < idRows; first += PROBE_BATCH_ROWS - 1) {
+            int rowsHere = Math.min(PROBE_BATCH_ROWS - 1, idRows - first);
+            // Row 0 is an empty text (padding only); the others hold ids in order, the last row padded.
+            long[] batch = new long[(rowsHere + 1) * rowLength];
+            for (int r = 0; r < rowsHere; r++) {
+                int from = (first + r) * rowLength;
+                int n = Math.min(rowLength, ids.length - from);
+                System.arraycopy(ids, from, batch, (r + 1) * rowLength, n);
+            }
+            float[] probabilities = run(env, session, batch, rowsHere + 1, rowLength, labels, what, source);
+            for (int r = 0; r <= rowsHere; r++) {
+                String row = r == 0 ? "an empty text (a row of padding only)"
+                        : "ids " + ids[(first + r - 1) * rowLength] + "..";
+                checkDistribution(probabilities, r, labels, row, source);
+            }
+        }
+    }
+
+    /** Every id in 1..idSpace-1, or {@link #PROBE_IDS} of them evenly spaced, the first and the last included. */
+    static long[] probeIds(int idSpace) {
+        long n = idSpace - 1L;
+        if (n <= PROBE_IDS) {
+            long[] ids = new long[(int) n];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = i + 1L;
+            }
+            return ids;
+        }
+        long[] ids = new long[PROBE_IDS];
+        for (int k = 0; k < PROBE_IDS; k++) {
+            ids[k] = 1 + (k * (n - 1)) / (PROBE_IDS - 1);
+        }
+        return ids;
+    }
+
+    private static float[] run(OrtEnvironment env, OrtSession session, long[] batch, int rows, int rowLength,
+            int labels, String what, String source) throws ModelLoadException {
+        try (OnnxTensor input = OnnxTensor.createTensor(env, LongBuffer.wrap(batch), new long[] {rows, rowLength});
+                OrtSession.Result result = session.run(Map.of(ModelFormat.INPUT_IDS, input), OUTPUTS)) {
+            OnnxValue value = result.get(ModelFormat.OUTPUT_PROBABILITIES).orElse(null);
+            if (!(value instanceof OnnxTensor)) {
+                throw new ModelLoadException(source + ": a test inference gave no tensor '"
+                        + ModelFormat.OUTPUT_PROBABILITIES + "'");
+            }
+            OnnxTensor tensor = (OnnxTensor) value;
+            long[] shape = tensor.getInfo().getShape();
+            if (shape.length != 2 || shape[0] != rows || shape[1] != labels) {
+                throw new ModelLoadException(source + ": a test inference of " + rows + " rows gave '"
+                        + ModelFormat.OUTPUT_PROBABILITIES + "' of shape " + Arrays.toString(shape) + ", expected ["
+                        + rows + ", " + labels + "]");
+            }
+            FloatBuffer buffer = tensor.getFloatBuffer();
+            float[] out = new float[rows * labels];
+            buffer.get(out);
+            return out;
+        } catch (OrtException | RuntimeException e) {
+            throw new ModelLoadException(source + ": a test inference over " + what + " failed: " + oneLine(e)
+                    + ". The embedding table may have fewer rows than the card's embedding_rows, or the graph does "
+                    + "not accept int64 ids of shape [batch, sequence].", e);
+        }
+    }
+
+    private static void checkDistribution(float[] probabilities, int row, int labels, String what, String source)
+            throws ModelLoadException {
+        double sum = 0;
+        for (int j = 0; j < labels; j++) {
+            float p = probabilities[row * labels + j];
+            if (!(p >= 0f && p <= 1f)) { // NaN fails too
+                throw new ModelLoadException(source + ": the model gives the probability " + p + " for " + what
+                        + ": " + Arrays.toString(Arrays.copyOfRange(probabilities, row * labels, (row + 1) * labels))
+                        + "; '" + ModelFormat.OUTPUT_PROBABILITIES + "' must hold finite values in [0, 1]"
+                        + (row == 0 ? " (an empty text must give a defined result, such as softmax(bias))" : ""));
+            }
+            sum += p;
+        }
+        if (Math.abs(sum - 1.0) > SUM_TOLERANCE) {
+            throw new ModelLoadException(source + ": the probabilities the model gives for " + what + " sum to "
+                    + sum + ", not 1: " + Arrays.toString(Arrays.copyOfRange(probabilities, row * labels,
+                            (row + 1) * labels)) + "; '" + ModelFormat.OUTPUT_PROBABILITIES
+                    + "' must be a softmax over each row (axis 1)");
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        m = m.strip().replaceAll("\\s*\\R\\s*", " ");
+        return m.length() <= 500 ? m : m.substring(0, 500) + "…";
+    }
+}

@@ -1,0 +1,193 @@
+package dev.sentikit.export.graph;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.onnx.proto.OnnxMl;
+import dev.sentikit.model.ModelFormat;
+import dev.sentikit.text.Vocabulary;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.tribuo.util.onnx.ONNXContext;
+import org.tribuo.util.onnx.ONNXInitializer;
+import org.tribuo.util.onnx.ONNXNode;
+import org.tribuo.util.onnx.ONNXOperator;
+import org.tribuo.util.onnx.ONNXOperators;
+import org.tribuo.util.onnx.ONNXPlaceholder;
+import org.tribuo.util.onnx.ONNXRef;
+
+/** What the Sentikit graphs share: the interface of the model format, node building, weights and the model proto. */
+final class GraphSupport {
+
+    /** The opset the graphs need: from 13 on, ReduceSum and Unsqueeze take their axes as an input. */
+    static final int MIN_OPSET = 13;
+
+    private GraphSupport() {}
+
+    /** The graph's input {@code input_ids} and its outputs {@code logits} and {@code probabilities}. */
+    record Interface(ONNXPlaceholder ids, ONNXPlaceholder logits, ONNXPlaceholder probabilities) {}
+
+    /** The padding mask, float [B, T], and the embeddings with padded positions zeroed, [B, T, D]. */
+    record Masked(ONNXNode mask, ONNXNode embeddings) {}
+
+    static void requireArguments(Object block, Map<String, String> metadataProps, String producerVersion) {
+        Objects.requireNonNull(block, "the network must not be null");
+        Objects.requireNonNull(metadataProps, "metadataProps must not be null");
+        Objects.requireNonNull(producerVersion, "producerVersion must not be null");
+        if (BagGraph.OPSET_VERSION < MIN_OPSET) {
+            throw new IllegalStateException("Tribuo's ONNX operators target opset " + BagGraph.OPSET_VERSION
+                    + "; the Sentikit graphs need opset " + MIN_OPSET + " or later (axes as inputs)");
+        }
+    }
+
+    /**
+     * Declares {@code input_ids} and the two outputs. Tribuo only makes float inputs; {@link #model} sets the type of
+     * {@code input_ids} to int64 [batch, sequence].
+     */
+    static Interface declareInterface(ONNXContext ctx, int labels) {
+        ONNXPlaceholder ids = ctx.floatInput(ModelFormat.INPUT_IDS, 1);
+        ONNXPlaceholder logits = ctx.floatOutput(ModelFormat.OUTPUT_LOGITS, labels);
+        ONNXPlaceholder probabilities = ctx.floatOutput(ModelFormat.OUTPUT_PROBABILITIES, labels);
+        return new Interface(ids, logits, probabilities);
+    }
+
+    /**
+     * {@code emb = Gather(embedding, ids)}, {@code mask = Cast(Not(Equal(ids, 0)), float)} and
+     * {@code emb * Unsqueeze(mask, 2)}.
+     */
+    static Masked maskedEmbeddings(ONNXContext ctx, ONNXRef<?> ids, ONNXInitializer embedding) {
+        ONNXInitializer padId = ctx.constant("pad_id", (long) Vocabulary.PAD_ID);
+        ONNXInitializer axis2 = ctx.array("axis_2", new long[] {2});
+        ONNXNode emb = op(ctx, ONNXOperators.GATHER, "emb", Map.of("axis", 0), embedding, ids);
+        ONNXNode isPad = op(ctx, GraphOperators.EQUAL, "is_pad", Map.of(), ids, padId);
+        ONNXNode notPad = op(ctx, GraphOperators.NOT, "not_pad", Map.of(), isPad);
+        ONNXNode mask = op(ctx, ONNXOperators.CAST, "mask",
+                Map.of("to", OnnxMl.TensorProto.DataType.FLOAT.getNumber()), notPad);
+        ONNXNode mask3 = op(ctx, ONNXOperators.UNSQUEEZE, "mask_3d", Map.of(), mask, axis2);
+        ONNXNode masked = op(ctx, ONNXOperators.MUL, "masked_emb", Map.of(), emb, mask3);
+        return new Masked(mask, masked);
+    }
+
+    /** {@code logits = Gemm(features, weight, bias, transB=1)}, {@code probabilities = Softmax(logits)}. */
+    static void classifier(ONNXContext ctx, Interface io, ONNXRef<?> features, ONNXInitializer weight,
+            ONNXInitializer bias) {
+        ONNXNode logits = op(ctx, ONNXOperators.GEMM, "logits_raw", Map.of("transB", 1), features, weight, bias);
+        ONNXNode probabilities = op(ctx, ONNXOperators.SOFTMAX, "probabilities_raw", Map.of("axis", -1), logits);
+        logits.assignTo(io.logits());
+        probabilities.assignTo(io.probabilities());
+    }
+
+    static ONNXNode op(ONNXContext ctx, ONNXOperator op, String output, Map<String, ?> attributes,
+            ONNXRef<?>... inputs) {
+        return ctx.operation(op, List.of(inputs), output, new LinkedHashMap<String, Object>(attributes));
+    }
+
+    static List<ONNXNode> op(ONNXContext ctx, ONNXOperator op, List<String> outputs, Map<String, ?> attributes,
+            ONNXRef<?>... inputs) {
+        return ctx.operation(op, List.of(inputs), outputs, new LinkedHashMap<String, Object>(attributes));
+    }
+
+    /** A float initializer of the given shape, row-major. */
+    static ONNXInitializer floatTensor(ONNXContext ctx, String name, float[] values, long... dims) {
+        List<Integer> shape = new ArrayList<>();
+        long size = 1;
+        for (long d : dims) {
+            shape.add(Math.toIntExact(d));
+            size *= d;
+        }
+        if (size != values.length) {
+            throw new IllegalArgumentException(name + " has " + values.length + " values, expected "
+                    + Arrays.toString(dims) + " = " + size);
+        }
+        return ctx.floatTensor(name, shape, fb -> fb.put(values));
+    }
+
+    /**
+     * The values of an initialized parameter, row-major, after checking its shape and that they are finite.
+     *
+     * @throws IllegalArgumentException when the parameter is not initialized, has another shape or holds a value that
+     *     is not finite
+     */
+    static float[] values(Parameter parameter, String what, long... shape) {
+        if (!parameter.isInitialized()) {
+            throw new IllegalArgumentException(what + " (" + parameter.getName() + ") is not initialized");
+        }
+        NDArray array = parameter.getArray();
+        long[] actual = array.getShape().getShape();
+        if (!Arrays.equals(actual, shape)) {
+            throw new IllegalArgumentException(what + " (" + parameter.getName() + ") has shape "
+                    + Arrays.toString(actual) + ", expected " + Arrays.toString(shape));
+        }
+        float[] values = array.toFloatArray();
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException(what + " (" + parameter.getName() + ") holds " + values[i]
+                        + " at flat index " + i + ": the weights must be finite (did training diverge?)");
+            }
+        }
+        return values;
+    }
+
+    /** The shape of an initialized parameter. */
+    static long[] shape(Parameter parameter, String what) {
+        if (!parameter.isInitialized()) {
+            throw new IllegalArgumentException(what + " (" + parameter.getName() + ") is not initialized");
+        }
+        return parameter.getArray().getShape().getShape();
+    }
+
+    /** Refuses weights that an ONNX file (a protobuf message, at most 2 GiB) cannot hold. */
+    static void checkWeightBytes(long floats, String detail) {
+        long bytes = 4L * floats;
+        if (bytes > BagWeights.MAX_WEIGHT_BYTES) {
+            throw new IllegalArgumentException("the weights take " + bytes + " bytes (" + detail + "), more than the "
+                    + BagWeights.MAX_WEIGHT_BYTES + " an ONNX file can hold (protobuf's 2 GiB limit): use fewer hash "
+                    + "buckets, a smaller vocabulary or a smaller dimension");
+        }
+    }
+
+    /** The model: IR {@link BagGraph#IR_VERSION}, Tribuo's opset, {@code input_ids} int64, the metadata in order. */
+    static OnnxMl.ModelProto model(OnnxMl.GraphProto.Builder graph, String docString,
+            Map<String, String> metadataProps, String producerVersion) {
+        setIdsType(graph);
+        OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(BagGraph.IR_VERSION)
+                .addOpsetImport(ONNXOperators.getOpsetProto())
+                .setProducerName(BagGraph.PRODUCER_NAME)
+                .setProducerVersion(producerVersion)
+                .setDocString(docString)
+                .setGraph(graph);
+        for (Map.Entry<String, String> e : metadataProps.entrySet()) {
+            model.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder()
+                    .setKey(Objects.requireNonNull(e.getKey(), "metadata key must not be null"))
+                    .setValue(Objects.requireNonNull(e.getValue(), "metadata value of '" + e.getKey()
+                            + "' must not be null")));
+        }
+        return model.build();
+    }
+
+    /** Replaces Tribuo's float placeholder type of {@code input_ids} with int64 [batch, sequence]. */
+    private static void setIdsType(OnnxMl.GraphProto.Builder graph) {
+        OnnxMl.TensorShapeProto shape = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("sequence"))
+                .build();
+        OnnxMl.ValueInfoProto idsInfo = OnnxMl.ValueInfoProto.newBuilder()
+                .setName(ModelFormat.INPUT_IDS)
+                .setDocString("token ids, padded with " + Vocabulary.PAD_ID)
+                .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.INT64.getNumber())
+                        .setShape(shape)))
+                .build();
+        for (int i = 0; i < graph.getInputCount(); i++) {
+            if (graph.getInput(i).getName().equals(ModelFormat.INPUT_IDS)) {
+                graph.setInput(i, idsInfo);
+                return;
+            }
+        }
+        throw new IllegalStateException("the graph has no input " + ModelFormat.INPUT_IDS);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.sentikit.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
+
+/**
+ * The networks the trainer builds share this contract: input int64 ids [batch, sequence] padded with
+ * {@link dev.sentikit.text.Vocabulary#PAD_ID}, output logits [batch, labels], padded positions without effect,
+ * and an all-padding row giving a finite result. Each has an ONNX twin in {@code dev.sentikit.export.graph}.
+ */
+public abstract class SentimentBlock extends AbstractBlock {
+
+    protected final Parameter embedding;
+    protected final int labels;
+
+    protected SentimentBlock(byte version, long rows, int dim, int labels) {
+        super(version);
+        this.labels = labels;
+        this.embedding = addParameter(Parameter.builder().setName("embedding").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(rows, dim)).optInitializer(Initializer.ZEROS).build());
+    }
+
+    /** The embedding table [rows, dim]; row 0 is padding. */
+    public Parameter embedding() {
+        return embedding;
+    }
+
+    public int labels() {
+        return labels;
+    }
+
+    /** The weights [labels, features] of the last linear layer, which gives the logits. */
+    public abstract Parameter weight();
+
+    /** The bias [labels] of the last linear layer. */
+    public abstract Parameter bias();
+
+    /** 1 where the id is not padding, 0 where it is, as float [batch, sequence]. */
+    protected static NDArray mask(NDArray ids) {
+        return ids.neq(0).toType(DataType.FLOAT32, false);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), labels)};
+    }
+}

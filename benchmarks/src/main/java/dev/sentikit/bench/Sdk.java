@@ -5,24 +5,25 @@ import dev.sentikit.Device;
 import dev.sentikit.ModelLoadException;
 import dev.sentikit.SentimentAnalyzer;
 
-/** Opens the analyzer the SDK benchmarks measure: the default English model, as a user gets it, on the CPU. */
+/** Opens the analyzer the SDK benchmarks measure: the default English model on the CPU. */
 final class Sdk {
+
+    /** Overrides {@link #INTRA_OP_THREADS_DEFAULT}: {@code -Dsentikit.bench.intraOpThreads=N}, 0 for ORT's choice. */
+    static final String INTRA_OP_THREADS = "sentikit.bench.intraOpThreads";
+
+    /**
+     * One intra-op thread per call, set deliberately: a call on this model is 15 µs to a few ms of work, too little
+     * to share out, and with ONNX Runtime's default (a pool of one spinning thread per core) the SDK ran 1.3 to 2
+     * times slower at batch 32 on the 2-core benchmark machine (docs/benchmarks.md). DJL gets the same setting.
+     */
+    static final String INTRA_OP_THREADS_DEFAULT = "1";
 
     private Sdk() {}
 
-    /**
-     * For experiments: {@code -Dsentikit.bench.intraOpThreads=N} sets {@link AnalyzerOptions#intraOpThreads()}.
-     * The published table leaves it unset, so that it measures what a user gets.
-     */
-    static final String INTRA_OP_THREADS = "sentikit.bench.intraOpThreads";
-
-    /** Default options except the device, fixed to the CPU so that no CUDA probing happens. */
+    /** The default options except the device (the CPU, so that no CUDA probing happens) and the threads above. */
     static SentimentAnalyzer open() {
-        AnalyzerOptions.Builder options = AnalyzerOptions.builder().optDevice(Device.CPU);
-        String threads = System.getProperty(INTRA_OP_THREADS);
-        if (threads != null) {
-            options.optIntraOpThreads(Integer.parseInt(threads));
-        }
+        AnalyzerOptions.Builder options = AnalyzerOptions.builder().optDevice(Device.CPU)
+                .optIntraOpThreads(Integer.parseInt(System.getProperty(INTRA_OP_THREADS, INTRA_OP_THREADS_DEFAULT)));
         try {
             return SentimentAnalyzer.fromZoo(EnModel.NAME, options.build());
         } catch (ModelLoadException e) {

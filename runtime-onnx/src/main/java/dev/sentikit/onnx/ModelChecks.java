@@ -21,12 +21,15 @@ import java.util.Set;
  * metadata. Model files are untrusted input (see {@code SECURITY.md}):
  *
  * <ol>
- *   <li>{@link #scan}, before ONNX Runtime sees the bytes: they must be a well-formed protobuf, and no tensor may
- *       keep its data in an external file.</li>
+ *   <li>{@link #scan}, before ONNX Runtime sees the bytes: they must be a well-formed protobuf; no tensor may
+ *       keep its data in an external file; and nothing known to crash ONNX Runtime 1.23 instead of giving an error
+ *       may be present ({@link ModelProtoScan#problems()}: raw tensor data of the wrong size, an empty input of a
+ *       variadic operator).</li>
  *   <li>{@link #checkEmbeddingTable}: the table that {@code input_ids} index must have the card's
  *       {@code embedding_rows}, so that the vocabulary and the hash buckets match it.</li>
- *   <li>{@link #probe}: one inference over the ids the encoder can produce (every id, or an even sample of 65,536
- *       when there are more) and an empty text must give a probability distribution per row.</li>
+ *   <li>{@link #probe}: inference over the ids the encoder can produce (every id, or an even sample of 65,536 when
+ *       there are more), packed into rows and one id per row, and over an empty text must give a probability
+ *       distribution per row, and more or less padding in a row must not change its result.</li>
  * </ol>
  */
 final class ModelChecks {
@@ -40,8 +43,17 @@ final class ModelChecks {
     /** The probe runs at most this many rows per inference. */
     static final int PROBE_BATCH_ROWS = 64;
 
+    /** The probe runs at most this many one-id rows per inference. */
+    static final int PROBE_SINGLE_ROWS = 4096;
+
     /** How far a row of probabilities may sum from 1. */
     static final double SUM_TOLERANCE = 1e-3;
+
+    /** The padding added to rows to check that the model ignores it. */
+    static final int PADDING_CHECK_EXTRA = 7;
+
+    /** How far a probability may move when padding is added to its row. */
+    static final double PADDING_TOLERANCE = 1e-4;
 
     private static final Set<String> OUTPUTS = Set.of(ModelFormat.OUTPUT_PROBABILITIES);
 
@@ -62,6 +74,11 @@ final class ModelChecks {
                     + e.getMessage(), e);
         } catch (RuntimeException | StackOverflowError e) {
             throw new ModelLoadException(source + " is not a valid ONNX model: it cannot be read: " + e, e);
+        }
+        List<String> problems = scan.problems();
+        if (!problems.isEmpty()) {
+            throw new ModelLoadException(source + " is not a valid ONNX model: " + problems.get(0)
+                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problems)" : ""));
         }
         List<ModelProtoScan.ExternalTensor> external = scan.externalTensors();
         if (!external.isEmpty()) {
@@ -112,6 +129,7 @@ final class ModelChecks {
         int labels = card.labels().size();
         String what = ids.length == encoder.idSpace() - 1L ? "every id the encoder can produce (1.." + ids.length + ")"
                 : ids.length + " ids sampled evenly from 1.." + (encoder.idSpace() - 1L);
+        float[] firstRows = null;
         for (int first = 0; first < idRows; first += PROBE_BATCH_ROWS - 1) {
             int rowsHere = Math.min(PROBE_BATCH_ROWS - 1, idRows - first);
             // Row 0 is an empty text (padding only); the others hold ids in order, the last row padded.
@@ -126,6 +144,56 @@ final class ModelChecks {
                 String row = r == 0 ? "an empty text (a row of padding only)"
                         : "ids " + ids[(first + r - 1) * rowLength] + "..";
                 checkDistribution(probabilities, r, labels, row, source);
+            }
+            if (first == 0) {
+                firstRows = Arrays.copyOf(probabilities, 2 * labels);
+            }
+        }
+        // Every id alone, as a one-token text: a mean over many ids can hide one extreme row of weights.
+        for (int first = 0; first < ids.length; first += PROBE_SINGLE_ROWS) {
+            int rowsHere = Math.min(PROBE_SINGLE_ROWS, ids.length - first);
+            float[] probabilities = run(env, session, Arrays.copyOfRange(ids, first, first + rowsHere), rowsHere, 1,
+                    labels, what, source);
+            for (int r = 0; r < rowsHere; r++) {
+                checkDistribution(probabilities, r, labels, "the id " + ids[first + r] + " alone", source);
+            }
+        }
+        checkPaddingIsIgnored(env, session, ids, rowLength, labels, firstRows, what, source);
+    }
+
+    /**
+     * Runs the first row of ids again without padding, and it and the empty text with more padding, in batches of
+     * one and two instead of many: the results must not change (docs/model-format.md §1), or batches would not
+     * give the results of single calls.
+     */
+    private static void checkPaddingIsIgnored(OrtEnvironment env, OrtSession session, long[] ids, int rowLength,
+            int labels, float[] expected, String what, String source) throws ModelLoadException {
+        int k = Math.min(rowLength, ids.length);
+        // The empty text as a single call runs it: one column of padding.
+        float[] empty = run(env, session, new long[1], 1, 1, labels, what, source);
+        comparePadded(expected, 0, rowLength, empty, 0, 1, ids, 0, labels, source);
+        // The first ids alone, in a row with no padding at all.
+        float[] alone = run(env, session, Arrays.copyOf(ids, k), 1, k, labels, what, source);
+        comparePadded(expected, 1, rowLength, alone, 0, k, ids, k, labels, source);
+        // The empty text and the first ids with more padding than in the probe.
+        int longer = rowLength + PADDING_CHECK_EXTRA;
+        long[] batch = new long[2 * longer];
+        System.arraycopy(ids, 0, batch, longer, k);
+        float[] padded = run(env, session, batch, 2, longer, labels, what, source);
+        comparePadded(expected, 0, rowLength, padded, 0, longer, ids, 0, labels, source);
+        comparePadded(expected, 1, rowLength, padded, 1, longer, ids, k, labels, source);
+    }
+
+    private static void comparePadded(float[] a, int rowA, int lengthA, float[] b, int rowB, int lengthB, long[] ids,
+            int k, int labels, String source) throws ModelLoadException {
+        for (int j = 0; j < labels; j++) {
+            if (!(Math.abs(a[rowA * labels + j] - b[rowB * labels + j]) <= PADDING_TOLERANCE)) {
+                throw new ModelLoadException(source + ": the model does not ignore padding: "
+                        + (k == 0 ? "an empty text" : "the ids " + ids[0] + ".." + ids[k - 1]) + " give "
+                        + Arrays.toString(Arrays.copyOfRange(a, rowA * labels, (rowA + 1) * labels))
+                        + " in a row of " + lengthA + " and "
+                        + Arrays.toString(Arrays.copyOfRange(b, rowB * labels, (rowB + 1) * labels))
+                        + " in a row of " + lengthB + "; id 0 is padding and must not change the result");
             }
         }
     }

@@ -58,7 +58,9 @@ final class ModelProtoScan {
     private static final int SPARSE_VALUES = 1;
     private static final int SPARSE_INDICES = 2;
     private static final int TENSOR_DIMS = 1;
+    private static final int TENSOR_DATA_TYPE = 2;
     private static final int TENSOR_NAME = 8;
+    private static final int TENSOR_RAW_DATA = 9;
     private static final int TENSOR_EXTERNAL_DATA = 13;
     private static final int TENSOR_DATA_LOCATION = 14;
     private static final int ENTRY_KEY = 1;
@@ -82,6 +84,7 @@ final class ModelProtoScan {
     private final List<ExternalTensor> external = new ArrayList<>();
     private final Map<String, long[]> initializerDims = new HashMap<>();
     private final List<IdGather> idGathers = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
 
     private ModelProtoScan(byte[] bytes, String idsInput) {
         this.bytes = bytes;
@@ -109,6 +112,20 @@ final class ModelProtoScan {
     long[] initializerDims(String name) {
         long[] dims = initializerDims.get(name);
         return dims == null ? null : dims.clone();
+    }
+
+    /**
+     * What is invalid in the file and known to crash ONNX Runtime 1.23 (and with it the JVM) rather than give an
+     * error, described for people; empty for a valid file:
+     * <ul>
+     *   <li>a tensor whose {@code raw_data} does not hold exactly the bytes its shape and element type need (shape
+     *       inference reads past the buffer or frees a bad pointer);</li>
+     *   <li>a node of a variadic operator ({@link #VARIADIC_OPS}) with an empty input name, which ONNX Runtime
+     *       accepts and then dereferences as a null tensor when it runs.</li>
+     * </ul>
+     */
+    List<String> problems() {
+        return Collections.unmodifiableList(problems);
     }
 
     /** The main graph's {@code Gather} nodes (axis 0) whose data is an initializer and whose indices are the ids. */
@@ -203,11 +220,19 @@ final class ModelProtoScan {
                 r.skip(tag, depth);
             }
         }
-        if (main && opType.equals("Gather") && (domain.isEmpty() || domain.equals("ai.onnx")) && axis[0] == 0
-                && inputs.size() == 2 && inputs.get(1).equals(idsInput)) {
+        boolean onnxDomain = domain.isEmpty() || domain.equals("ai.onnx");
+        if (main && onnxDomain && opType.equals("Gather") && axis[0] == 0 && inputs.size() == 2
+                && inputs.get(1).equals(idsInput)) {
             idGathers.add(new IdGather(name == null ? "" : name, inputs.get(0)));
         }
+        if (onnxDomain && VARIADIC_OPS.contains(opType) && inputs.contains("")) {
+            problems.add("the " + where + " node '" + (name == null ? "" : name) + "' (" + opType + ") has an empty "
+                    + "input name, but every input of " + opType + " is required");
+        }
     }
+
+    /** ONNX operators whose inputs are all one variadic, required parameter: none of them may be left empty. */
+    static final java.util.Set<String> VARIADIC_OPS = java.util.Set.of("Max", "Min", "Sum", "Mean", "Concat");
 
     /** Reads an attribute; {@code axis[0]} receives the value of an integer attribute named {@code axis}. */
     private void attribute(Reader r, String where, int depth, long[] axis) throws MalformedModelException {
@@ -260,6 +285,8 @@ final class ModelProtoScan {
         boolean externalLocation = false;
         boolean externalEntries = false;
         String location = null;
+        long dataType = 0;
+        long rawBytes = -1;
         while (r.hasMore()) {
             long tag = r.tag();
             int field = (int) (tag >>> 3);
@@ -273,6 +300,11 @@ final class ModelProtoScan {
                 }
             } else if (field == TENSOR_NAME && wire == WIRE_LENGTH_DELIMITED) {
                 t.name = r.string();
+            } else if (field == TENSOR_DATA_TYPE && wire == WIRE_VARINT) {
+                dataType = r.varint();
+            } else if (field == TENSOR_RAW_DATA && wire == WIRE_LENGTH_DELIMITED) {
+                // Protobuf keeps the last value of a repeated scalar field; so does this.
+                rawBytes = r.message(depth + 1).remaining();
             } else if (field == TENSOR_DATA_LOCATION && wire == WIRE_VARINT) {
                 // An enum: any value but DEFAULT (0) is treated as external, as a later ONNX may add locations.
                 externalLocation |= r.varint() != 0;
@@ -298,8 +330,48 @@ final class ModelProtoScan {
         }
         if (externalLocation || externalEntries) {
             external.add(new ExternalTensor(t.name == null ? "" : t.name, location, where));
+        } else if (rawBytes >= 0) {
+            String problem = rawDataProblem(t.dims, dataType, rawBytes);
+            if (problem != null) {
+                problems.add("the " + where + " '" + (t.name == null ? "" : t.name) + "' " + problem);
+            }
         }
         return t;
+    }
+
+    /** Bits per element of the fixed-size ONNX element types, by {@code TensorProto.DataType}; 0 where none. */
+    private static final int[] ELEMENT_BITS = {
+        0, // UNDEFINED
+        32, 8, 8, 16, 16, 32, 64, // FLOAT, UINT8, INT8, UINT16, INT16, INT32, INT64
+        0, // STRING: never raw
+        8, 16, 64, 32, 64, 64, 128, 16, // BOOL, FLOAT16, DOUBLE, UINT32, UINT64, COMPLEX64, COMPLEX128, BFLOAT16
+        8, 8, 8, 8, // FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ
+        4, 4, 4, 8, // UINT4, INT4, FLOAT4E2M1, FLOAT8E8M0
+        2, 2, // UINT2, INT2
+    };
+
+    /** Why {@code rawBytes} bytes of raw data cannot be a tensor of this shape and type, or null when they can. */
+    static String rawDataProblem(long[] dims, long dataType, long rawBytes) {
+        int bits = dataType >= 0 && dataType < ELEMENT_BITS.length ? ELEMENT_BITS[(int) dataType] : 0;
+        if (bits == 0) {
+            return "has raw data but the element type " + dataType + ", which has no fixed size";
+        }
+        long elements = 1;
+        for (long d : dims) {
+            if (d < 0) {
+                return "has the negative dimension " + d + " in its shape " + java.util.Arrays.toString(dims);
+            }
+            if (d != 0 && elements > (Long.MAX_VALUE / 128) / d) {
+                return "has a shape " + java.util.Arrays.toString(dims) + " too large for any file";
+            }
+            elements *= d;
+        }
+        long needed = (elements * bits + 7) / 8;
+        if (needed != rawBytes) {
+            return "has " + rawBytes + " bytes of raw data, but its shape " + java.util.Arrays.toString(dims)
+                    + " of element type " + dataType + " needs " + needed;
+        }
+        return null;
     }
 
     /** The value of the key {@code location} in one {@code external_data} entry, or null. */
@@ -349,6 +421,10 @@ final class ModelProtoScan {
 
         boolean hasMore() {
             return pos < end;
+        }
+
+        int remaining() {
+            return end - pos;
         }
 
         /** A field's tag: its number (1 to 2^29 - 1) and wire type. */

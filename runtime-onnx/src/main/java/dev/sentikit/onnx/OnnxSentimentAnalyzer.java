@@ -17,8 +17,9 @@ import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
 import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.ModelFormat;
-import dev.sentikit.text.EncodedBatch;
 import dev.sentikit.text.TextEncoder;
+import dev.sentikit.text.Vocabulary;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
@@ -47,6 +48,13 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
 
     private static final Set<String> OUTPUTS = Set.of(ModelFormat.OUTPUT_PROBABILITIES);
 
+    /**
+     * What one session run costs beyond its ids, in ids: for the bag model on one x86 core a run costs about 12 µs
+     * plus 40 ns per id of the padded batch, so one more run pays for itself once it saves about 300 ids of
+     * padding (measured with benchmarks/, docs/benchmarks.md). The exact value matters little.
+     */
+    static final long RUN_COST_IN_IDS = 256;
+
     private static final String CUDA_REQUIREMENTS = "The CUDA execution provider of ONNX Runtime 1.23 needs CUDA 12 "
             + "and cuDNN 9 libraries on the library path (LD_LIBRARY_PATH on Linux, PATH on Windows) and an NVIDIA "
             + "GPU with that number; see https://onnxruntime.ai/docs/execution-providers/"
@@ -61,6 +69,9 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     private final String source;
     private final Device device;
     private final int maxBatchSize;
+
+    /** Reused direct buffers for the input ids: a call allocates no native memory (see DirectBufferPool). */
+    private final DirectBufferPool idBuffers = DirectBufferPool.perProcessor();
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean closed;
@@ -354,7 +365,16 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     @Override
     public Sentiment analyze(String text) {
         Objects.requireNonNull(text, "text must not be null");
-        return analyzeAll(List.of(text)).get(0);
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            Sentiment[] out = new Sentiment[1];
+            int[][] ids = {encoder.encode(text)};
+            runGroup(ids, new int[] {0}, 0, 1, Math.max(1, ids[0].length), 0, out);
+            return out[0];
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     @Override
@@ -373,51 +393,118 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
             if (all.length == 0) {
                 return List.of();
             }
-            List<String> list = Arrays.asList(all);
-            List<Sentiment> out = new ArrayList<>(all.length);
+            Sentiment[] out = new Sentiment[all.length];
+            int[][] ids = new int[Math.min(all.length, maxBatchSize)][];
             for (int from = 0; from < all.length; from += maxBatchSize) {
-                int to = Math.min(all.length, from + maxBatchSize);
-                runBatch(list.subList(from, to), from, out);
+                int n = Math.min(all.length - from, maxBatchSize);
+                for (int i = 0; i < n; i++) {
+                    ids[i] = encoder.encode(all[from + i]);
+                }
+                runBatch(ids, n, from, out);
             }
-            return Collections.unmodifiableList(out);
+            return Collections.unmodifiableList(Arrays.asList(out));
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    private void runBatch(List<String> texts, int offset, List<Sentiment> out) {
-        EncodedBatch batch = encoder.encodeBatch(texts);
-        long[] shape = {batch.batchSize(), batch.sequenceLength()};
-        int n = labels.size();
-        try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.ids()), shape);
-                OrtSession.Result result = session.run(Map.of(ModelFormat.INPUT_IDS, ids), OUTPUTS)) {
-            OnnxValue value = result.get(ModelFormat.OUTPUT_PROBABILITIES).orElseThrow(() ->
-                    new IllegalStateException(source + ": ONNX Runtime returned no '"
-                            + ModelFormat.OUTPUT_PROBABILITIES + "'"));
-            if (!(value instanceof OnnxTensor)) {
-                throw new IllegalStateException(source + ": '" + ModelFormat.OUTPUT_PROBABILITIES
-                        + "' is not a tensor: " + value.getInfo());
-            }
-            OnnxTensor probs = (OnnxTensor) value;
-            long[] got = probs.getInfo().getShape();
-            if (got.length != 2 || got[0] != batch.batchSize() || got[1] != n) {
-                throw new IllegalStateException(source + ": '" + ModelFormat.OUTPUT_PROBABILITIES + "' has shape "
-                        + Arrays.toString(got) + ", expected [" + batch.batchSize() + ", " + n + "]");
-            }
-            FloatBuffer buffer = probs.getFloatBuffer();
-            for (int r = 0; r < batch.batchSize(); r++) {
-                float[] row = new float[n];
-                buffer.get(row);
-                for (float p : row) {
-                    if (!Float.isFinite(p)) {
-                        throw new IllegalStateException(source + " returned a non-finite probability for text "
-                                + (offset + r) + ": " + Arrays.toString(row));
-                    }
+    /**
+     * Runs the first {@code n} rows of {@code ids} (texts {@code offset ..}) in groups of similar length: a batch
+     * costs about {@link #RUN_COST_IN_IDS} plus its rows × its longest row, padding included, so the rows are
+     * sorted by length and cut where one more run costs less than the padding it saves (dynamic programming over
+     * the sorted lengths; O(n²) at worst for n ≤ maxBatchSize, usually far less through the bound below).
+     */
+    private void runBatch(int[][] ids, int n, int offset, Sentiment[] out) {
+        // Sort row indices by length without boxing: length in the high half, index in the low half.
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = ((long) Math.max(1, ids[i].length) << 32) | i;
+        }
+        Arrays.sort(keys);
+        int[] order = new int[n];
+        long[] width = new long[n];
+        long[] prefix = new long[n + 1];
+        for (int i = 0; i < n; i++) {
+            order[i] = (int) keys[i];
+            width[i] = keys[i] >>> 32;
+            prefix[i + 1] = prefix[i] + width[i];
+        }
+        // best[j]: the least cost of the first j sorted rows; a group [i, j) costs RUN + (j - i) * width[j - 1].
+        long[] best = new long[n + 1];
+        int[] cut = new int[n + 1];
+        for (int j = 1; j <= n; j++) {
+            best[j] = Long.MAX_VALUE;
+            for (int i = j - 1; i >= 0; i--) {
+                long groupCost = RUN_COST_IN_IDS + (j - i) * width[j - 1];
+                // best[i] >= prefix[i] (every row costs at least its own length), and that bound grows as i falls.
+                if (prefix[i] + groupCost >= best[j]) {
+                    break;
                 }
-                out.add(Sentiment.of(labels, row));
+                long cost = best[i] + groupCost;
+                if (cost < best[j]) {
+                    best[j] = cost;
+                    cut[j] = i;
+                }
             }
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to run " + source + ": " + oneLine(e), e);
+        }
+        for (int j = n; j > 0; j = cut[j]) {
+            runGroup(ids, order, cut[j], j, (int) width[j - 1], offset, out);
+        }
+    }
+
+    /**
+     * Runs the rows {@code order[from .. to)} of {@code ids} as one batch padded to {@code width}, and stores the
+     * sentiment of row {@code r} at {@code out[offset + r]}. The ids go through a pooled direct buffer that the
+     * tensor wraps without a copy, so a call allocates no native memory of its own.
+     */
+    private void runGroup(int[][] ids, int[] order, int from, int to, int width, int offset, Sentiment[] out) {
+        int rows = to - from;
+        int n = labels.size();
+        ByteBuffer buffer = idBuffers.take(rows * width * Long.BYTES);
+        try {
+            LongBuffer input = buffer.asLongBuffer();
+            for (int k = from; k < to; k++) {
+                int[] row = ids[order[k]];
+                for (int c = 0; c < row.length; c++) {
+                    input.put(row[c]);
+                }
+                for (int c = row.length; c < width; c++) {
+                    input.put(Vocabulary.PAD_ID);
+                }
+            }
+            input.flip();
+            try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, new long[] {rows, width});
+                    OrtSession.Result result = session.run(Map.of(ModelFormat.INPUT_IDS, tensor), OUTPUTS)) {
+                OnnxValue value = result.get(ModelFormat.OUTPUT_PROBABILITIES).orElseThrow(() ->
+                        new IllegalStateException(source + ": ONNX Runtime returned no '"
+                                + ModelFormat.OUTPUT_PROBABILITIES + "'"));
+                if (!(value instanceof OnnxTensor)) {
+                    throw new IllegalStateException(source + ": '" + ModelFormat.OUTPUT_PROBABILITIES
+                            + "' is not a tensor: " + value.getInfo());
+                }
+                OnnxTensor probs = (OnnxTensor) value;
+                long[] got = probs.getInfo().getShape();
+                if (got.length != 2 || got[0] != rows || got[1] != n) {
+                    throw new IllegalStateException(source + ": '" + ModelFormat.OUTPUT_PROBABILITIES
+                            + "' has shape " + Arrays.toString(got) + ", expected [" + rows + ", " + n + "]");
+                }
+                FloatBuffer probabilities = probs.getFloatBuffer();
+                for (int k = from; k < to; k++) {
+                    float[] row = new float[n];
+                    probabilities.get(row);
+                    for (float p : row) {
+                        if (!Float.isFinite(p)) {
+                            throw new IllegalStateException(source + " returned a non-finite probability for text "
+                                    + (offset + order[k]) + ": " + Arrays.toString(row));
+                        }
+                    }
+                    out[offset + order[k]] = Sentiment.of(labels, row);
+                }
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime failed to run " + source + ": " + oneLine(e), e);
+            }
+        } finally {
+            idBuffers.give(buffer);
         }
     }
 

@@ -19,14 +19,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 6: a real model file corrupted in a few thousand seeded ways. Every corrupted file either loads and then
- * analyzes texts into probabilities (finite, in [0, 1], summing to 1), or fails to load with a
- * {@link ModelLoadException}. Any other exception, an error, or a crash of the JVM fails the test.
+ * analyzes texts into probabilities (finite, in [0, 1], summing to 1, the same in a batch as alone), or fails to
+ * load with a {@link ModelLoadException}. Any other exception, an error, or a crash of the JVM fails the test.
+ *
+ * <p>One outcome is allowed besides, and must stay rare: a mutant whose weights are finite but near the float32
+ * maximum loads, and a text whose ids sum past it is refused by {@code analyze} with an
+ * {@link IllegalStateException} ("returned a non-finite probability"), never a NaN. The load-time probe runs every
+ * id alone and all ids together, but cannot try every combination (docs/reliability.md).
+ *
+ * <p>Mutants 0..N of a seed are reproducible: run with {@code -Dsentikit.mutation.trace=true} to see each one.
  */
 class HardeningMutationTest {
 
-    private static final long SEED = 0x5E17_1C17L;
-    private static final int MUTANTS = 3000;
-    private static final int STRUCTURED_MUTANTS = 1000;
+    // -Dsentikit.mutation.seed=N and -Dsentikit.mutation.count=N (byte-level; a third as many well-formed ones) run
+    // other or more mutants than CI does; -Dsentikit.mutation.trace=true names each before it is loaded.
+    private static final long SEED = Long.getLong("sentikit.mutation.seed", 0x5E17_1C17L);
+    private static final int MUTANTS = Integer.getInteger("sentikit.mutation.count", 3000);
+    private static final int STRUCTURED_MUTANTS = MUTANTS / 3;
     private static final AnalyzerOptions CPU = AnalyzerOptions.builder().optDevice(Device.CPU)
             .optIntraOpThreads(1).build();
     private static final List<String> TEXTS = List.of("good movie", "", "not good at all", "terrible terrible bad",
@@ -59,13 +68,14 @@ class HardeningMutationTest {
                         + "ModelLoadException", t);
             }
             try (SentimentAnalyzer a = analyzer) {
-                checkAnalyzes(a, i, m);
+                outcomes.merge(checkAnalyzes(a, i, m), 1, Integer::sum);
             }
-            outcomes.merge("loaded and analyzed", 1, Integer::sum);
         }
         System.out.println("HardeningMutationTest: " + MUTANTS + " mutants of a " + original.length
                 + "-byte model, seed " + SEED + ": " + outcomes);
         assertEquals(MUTANTS, outcomes.values().stream().mapToInt(Integer::intValue).sum());
+        assertTrue(outcomes.getOrDefault("loaded; a text overflows float32 (IllegalStateException)", 0)
+                <= Math.max(1, MUTANTS / 1000), "overflowing weights stay rare: " + outcomes);
         assertTrue(outcomes.getOrDefault("loaded and analyzed", 0) > 0, "some mutants still load: " + outcomes);
         assertTrue(outcomes.size() > 3, "mutants fail in several ways: " + outcomes);
     }
@@ -104,9 +114,8 @@ class HardeningMutationTest {
                         + " instead of a ModelLoadException", t);
             }
             try (SentimentAnalyzer a = analyzer) {
-                checkAnalyzes(a, i, m);
+                outcomes.merge(checkAnalyzes(a, i, m), 1, Integer::sum);
             }
-            outcomes.merge("loaded and analyzed", 1, Integer::sum);
         }
         System.out.println("HardeningMutationTest: " + STRUCTURED_MUTANTS + " well-formed mutants, seed "
                 + (SEED + 1) + ": " + outcomes);
@@ -278,19 +287,44 @@ class HardeningMutationTest {
         }
     }
 
-    private static void checkAnalyzes(SentimentAnalyzer a, int i, Mutant m) {
+    /**
+     * Analyzes the texts one by one and as a batch. A mutant that loaded gives probabilities for every text, with
+     * one exception that the load-time probe cannot rule out: weights that are finite but so large that a sum over
+     * some text's ids overflows float32. For such a text the analyzer throws an {@link IllegalStateException} that
+     * says so (it never returns NaN); that outcome is counted apart.
+     */
+    private static String checkAnalyzes(SentimentAnalyzer a, int i, Mutant m) {
         List<String> labels = a.labels();
         try {
+            List<Sentiment> singles = new java.util.ArrayList<>();
+            boolean overflow = false;
+            for (String text : TEXTS) {
+                try {
+                    Sentiment one = a.analyze(text);
+                    checkProbabilities(labels, one);
+                    singles.add(one);
+                } catch (IllegalStateException e) {
+                    assertTrue(e.getMessage().contains("returned a non-finite probability"), e.getMessage());
+                    overflow = true;
+                    singles.add(null);
+                }
+            }
+            if (overflow) {
+                IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                        () -> a.analyzeAll(TEXTS), "the batch holds the same text");
+                assertTrue(e.getMessage().contains("returned a non-finite probability"), e.getMessage());
+                return "loaded; a text overflows float32 (IllegalStateException)";
+            }
             List<Sentiment> batch = a.analyzeAll(TEXTS);
             assertEquals(TEXTS.size(), batch.size());
             for (int t = 0; t < TEXTS.size(); t++) {
-                Sentiment one = a.analyze(TEXTS.get(t));
-                checkProbabilities(labels, one);
                 checkProbabilities(labels, batch.get(t));
                 for (String label : labels) {
-                    assertEquals(one.score(label), batch.get(t).score(label), 1e-5, "batch and single call");
+                    assertEquals(singles.get(t).score(label), batch.get(t).score(label),
+                            ModelChecks.PADDING_TOLERANCE, "batch and single call");
                 }
             }
+            return "loaded and analyzed";
         } catch (Throwable t) {
             throw new AssertionError("mutant " + i + " (" + m.how() + ") loaded, with labels " + labels
                     + ", but analyzing failed: " + t, t);
@@ -315,8 +349,15 @@ class HardeningMutationTest {
         if (m.contains("protobuf encoding is broken")) {
             return "broken protobuf";
         }
+        if (m.contains("bytes of raw data") || m.contains("empty input name") || m.contains("negative dimension")
+                || m.contains("no fixed size") || m.contains("too large for any file")) {
+            return "invalid tensor or node (scan)";
+        }
         if (m.contains("is not a valid ONNX model")) {
             return "ONNX Runtime refused";
+        }
+        if (m.contains("does not ignore padding")) {
+            return "probe: padding changes the result";
         }
         if (m.contains("refers to external data")) {
             return "external data";

@@ -17,8 +17,14 @@ public final class Providers {
      */
     public static AnalyzerProvider find() throws ModelLoadException {
         List<AnalyzerProvider> found = new ArrayList<>();
-        for (AnalyzerProvider p : ServiceLoader.load(AnalyzerProvider.class, Providers.class.getClassLoader())) {
-            found.add(p);
+        try {
+            for (AnalyzerProvider p : ServiceLoader.load(AnalyzerProvider.class, Providers.class.getClassLoader())) {
+                found.add(p);
+            }
+        } catch (java.util.ServiceConfigurationError e) {
+            throw new ModelLoadException("a Sentikit engine is registered but cannot be loaded (" + e.getMessage()
+                    + "): check that dev.sentikit:runtime-onnx and its ONNX Runtime jar are complete and of the same "
+                    + "version as dev.sentikit:sdk-api", e);
         }
         if (found.isEmpty()) {
             throw new ModelLoadException("No Sentikit engine found on the class path. Add the dependency "

@@ -44,6 +44,10 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "beside a model file).")
     Path output;
 
+    @Option(names = "--record", paramLabel = "NAME", description = "Also store the result in the checkpoint's model "
+            + "card under metrics.NAME (such as test), so that an export carries it. Checkpoints only.")
+    String record;
+
     @Mixin
     DataOptions dataOptions;
 
@@ -55,8 +59,13 @@ final class EvaluateCommand implements Callable<Integer> {
         float[][] probabilities;
         Examples examples;
         Path json;
+        if (record != null && !Files.isDirectory(model)) {
+            throw new IllegalArgumentException("--record stores metrics in a checkpoint directory; " + model
+                    + " is a model file");
+        }
+        Checkpoint checkpoint = null;
         if (Files.isDirectory(model)) {
-            Checkpoint checkpoint = Checkpoint.read(model);
+            checkpoint = Checkpoint.read(model);
             labels = checkpoint.card().labels();
             examples = read(labels, err);
             try (TrainedModel trained = TrainedModel.load(checkpoint, Device.cpu())) {
@@ -79,13 +88,25 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         SentimentEvaluation evaluation = new SentimentEvaluator(model.toString()).evaluate(labels, examples.targets(), probabilities);
         out.println(evaluation.toTable());
+        if (record != null) {
+            java.util.Map<String, Object> metrics = new java.util.LinkedHashMap<>(checkpoint.card().metrics());
+            java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>(evaluation.toMap());
+            entry.put("data", data.toString());
+            entry.put("data_sha256", dataSha256);
+            metrics.put(record, entry);
+            Checkpoint.writeCard(checkpoint.dir(), checkpoint.card().withMetrics(metrics));
+            out.println("recorded as metrics." + record + " in " + checkpoint.dir().resolve(Checkpoint.CARD));
+        }
         Files.write(json, ModelFormat.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(evaluation.toMap()));
         out.println("wrote " + json);
         return 0;
     }
 
+    private String dataSha256;
+
     private Examples read(List<String> labels, PrintWriter err) throws Exception {
         LabeledData d = dataOptions.read(data, labels, err);
+        dataSha256 = d.sha256();
         if (d.rows().isEmpty()) {
             throw new IllegalArgumentException(data + " has no usable rows to evaluate on");
         }

@@ -34,11 +34,27 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Model name written in the file (default: the checkpoint's).")
     String name;
 
+    @Option(names = "--description", description = "One or two sentences for people, written in the model card.")
+    String description;
+
+    @Option(names = "--limitation", paramLabel = "TEXT",
+            description = "A known limit of the model, written in the model card (repeatable).")
+    java.util.List<String> limitations;
+
     @Override
     public Integer call() throws Exception {
         ExportFormat.parse(format); // ONNX is the only format; parse() lists the supported ones otherwise
         PrintWriter out = spec.commandLine().getOut();
-        OnnxExporter.Result result = OnnxExporter.export(Checkpoint.read(model), output, name);
+        Checkpoint checkpoint = Checkpoint.read(model);
+        dev.sentikit.model.ModelCard card = checkpoint.card();
+        if (description != null) {
+            card = card.withName(card.name(), description);
+        }
+        if (limitations != null) {
+            card = card.withLimitations(limitations);
+        }
+        checkpoint = new Checkpoint(checkpoint.dir(), card, checkpoint.vocabulary());
+        OnnxExporter.Result result = OnnxExporter.export(checkpoint, output, name);
         out.printf("parity: ONNX Runtime vs DJL on %d texts, max probability difference %.2e (tolerance %.0e)%n",
                 result.parity().texts(), result.parity().maxProbabilityDifference(), result.parity().tolerance());
         out.printf("wrote %s (%,d bytes)%n", result.file(), result.bytes());

@@ -1,6 +1,7 @@
 package dev.sentikit.cli;
 
 import ai.djl.Device;
+import dev.sentikit.model.ModelFormat;
 import dev.sentikit.text.EncoderSpec;
 import dev.sentikit.train.Architecture;
 import dev.sentikit.train.Checkpoint;
@@ -10,6 +11,9 @@ import dev.sentikit.train.SentimentTrainer;
 import dev.sentikit.train.Split;
 import dev.sentikit.train.TrainingConfig;
 import dev.sentikit.train.TrainingDevices;
+import dev.sentikit.train.TrainingListener;
+import dev.sentikit.train.report.MetricsLog;
+import dev.sentikit.train.report.ReportWriter;
 import dev.sentikit.train.data.LabeledData;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -101,6 +105,10 @@ final class TrainCommand implements Callable<Integer> {
             + "text file (.txt or .txt.gz); the embedding width follows the file unless --embedding-dim is given.")
     Path embeddings;
 
+    @Option(names = "--patience", defaultValue = "0", paramLabel = "N", description = "Stop after N epochs without a "
+            + "better validation macro-F1 (default: ${DEFAULT-VALUE}, never).")
+    int patience;
+
     @Option(names = "--no-calibration", description = "Do not fit a temperature on the validation split (by default "
             + "one is fitted, so that scores are calibrated probabilities, and baked into the exported file).")
     boolean noCalibration;
@@ -108,6 +116,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--valid-fraction", defaultValue = "" + TrainingConfig.DEFAULT_VALID_FRACTION,
             description = "Share of --data held out when --valid is not given (default: ${DEFAULT-VALUE}).")
     double validFraction;
+
+    @Option(names = "--progress", paramLabel = "bar|lines", description = "A redrawn progress bar, or plain log lines "
+            + "(default: a bar on a terminal, lines otherwise).")
+    ProgressMode progressMode;
 
     @Mixin
     DataOptions dataOptions;
@@ -138,6 +150,7 @@ final class TrainCommand implements Callable<Integer> {
                 .optMaxVocabulary(maxVocabulary)
                 .optValidFraction(validFraction)
                 .optCalibrate(!noCalibration)
+                .optPatience(patience)
                 .optEmbeddings(embeddings)
                 .build();
         Device[] devices = TrainingDevices.resolve(device);
@@ -164,26 +177,47 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.printf("training %s on %d examples, validating on %d; labels %s; device %s%n", model, train.size(),
                 heldOut.size(), train.labels(), Arrays.toString(devices));
-        String commandLine = "trainer train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        SentimentTrainer trainer = new SentimentTrainer(config, devices, r -> printEpoch(out, r, epochs));
-        Checkpoint checkpoint = trainer.train(train, heldOut,
-                new SentimentTrainer.DataSources(data.toString(), trainData.sha256(), validName, validSha, commandLine),
-                output);
-        if (trainer.embeddingCoverage() != null) {
-            out.println("embeddings: " + trainer.embeddingCoverage());
+        // originalArgs() holds the whole command line, the subcommand's name included.
+        String commandLine = "trainer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        Checkpoint checkpoint;
+        try (Progress progress = Progress.forOutput(out, progressMode == null ? Progress.isTerminal()
+                : progressMode == ProgressMode.bar)) {
+            SentimentTrainer trainer = new SentimentTrainer(config, devices, new TrainingListener() {
+                @Override
+                public void epochStarted(int epoch, int epochCount, int steps) {
+                    progress.startEpoch(epoch, epochCount, steps);
+                }
+
+                @Override
+                public void stepEnded(int step, double loss, int examples) {
+                    progress.step(step, loss, examples);
+                }
+
+                @Override
+                public void epochEnded(EpochResult result) {
+                    progress.endEpoch(result);
+                }
+            });
+            checkpoint = trainer.train(train, heldOut, new SentimentTrainer.DataSources(data.toString(),
+                    trainData.sha256(), validName, validSha, commandLine), output);
+            if (trainer.embeddingCoverage() != null) {
+                progress.message("embeddings: " + trainer.embeddingCoverage());
+            }
         }
         if (checkpoint.card().calibration() != null) {
             var c = checkpoint.card().calibration();
             out.printf("calibration: temperature %.3f, expected calibration error %.4f -> %.4f (validation)%n",
                     c.temperature(), c.eceBefore(), c.eceAfter());
         }
-        out.println("wrote " + checkpoint.dir() + " (" + Checkpoint.PARAMETERS + ", " + Checkpoint.VOCABULARY + ", "
-                + Checkpoint.METRICS + ", " + Checkpoint.CARD + ")");
+        Object best = ModelFormat.json().readValue(checkpoint.dir().resolve(Checkpoint.METRICS).toFile(),
+                java.util.Map.class).get("best_epoch");
+        out.println("wrote " + checkpoint.dir() + ": the best epoch (" + best + ") by validation macro-F1; the last "
+                + "epoch's parameters are in " + checkpoint.dir().resolve(Checkpoint.LAST) + "; report: "
+                + checkpoint.dir().resolve(ReportWriter.FILE) + ", per-epoch log: "
+                + checkpoint.dir().resolve(MetricsLog.FILE));
         return 0;
     }
 
-    private static void printEpoch(PrintWriter out, EpochResult r, int epochs) {
-        out.printf("epoch %d/%d  loss %.4f  valid accuracy %.4f  macro-F1 %.4f  (%,.0f examples/s)%n", r.epoch(),
-                epochs, r.trainLoss(), r.validAccuracy(), r.validMacroF1(), r.examplesPerSecond());
-    }
+    /** How progress is shown. */
+    enum ProgressMode { bar, lines }
 }

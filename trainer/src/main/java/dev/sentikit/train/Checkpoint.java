@@ -18,7 +18,8 @@ import java.util.List;
  * <ul>
  *   <li>{@value #CARD}: the {@link ModelCard} (labels, encoder, provenance, metrics);</li>
  *   <li>{@value #VOCABULARY}: the vocabulary, a JSON array in id order;</li>
- *   <li>{@value #PARAMETERS}: the network's parameters in DJL's format;</li>
+ *   <li>{@value #PARAMETERS}: the parameters of the epoch with the best validation macro-F1, in DJL's
+ *       format; {@value #LAST}/{@value #PARAMETERS} holds the latest epoch's;</li>
  *   <li>{@value #METRICS}: the evaluation on the validation split and the loss of every epoch;</li>
  *   <li>{@value #PARITY_TEXTS}: validation texts that the exporter runs through both engines.</li>
  * </ul>
@@ -35,6 +36,8 @@ public record Checkpoint(Path dir, ModelCard card, Vocabulary vocabulary) {
     public static final String PARAMETERS = "model.params";
     public static final String METRICS = "metrics.json";
     public static final String PARITY_TEXTS = "parity-texts.json";
+    /** The sub-directory with the latest epoch's parameters; the directory itself holds the best epoch's. */
+    public static final String LAST = "last";
 
     /**
      * Reads the card and vocabulary of a checkpoint directory.
@@ -66,6 +69,11 @@ public record Checkpoint(Path dir, ModelCard card, Vocabulary vocabulary) {
             throw new NoSuchFileException(p + " is missing: " + dir + " is not a complete checkpoint of `trainer train`");
         }
         return Files.readString(p, StandardCharsets.UTF_8);
+    }
+
+    /** Replaces the card of the checkpoint in {@code dir}, atomically. */
+    public static void writeCard(Path dir, ModelCard card) throws IOException {
+        writeJson(dir, CARD, card);
     }
 
     /** Writes {@code value} as pretty JSON to {@code dir/name}, atomically. */

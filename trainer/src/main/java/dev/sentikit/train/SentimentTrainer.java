@@ -27,6 +27,9 @@ import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.ModelFormat;
 import dev.sentikit.model.Provenance;
 import dev.sentikit.text.TextEncoder;
+import dev.sentikit.train.report.MetricsLog;
+import dev.sentikit.train.report.ReportInput;
+import dev.sentikit.train.report.ReportWriter;
 import dev.sentikit.text.Vocabulary;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -60,7 +63,7 @@ public final class SentimentTrainer {
 
     private final TrainingConfig config;
     private final Device[] devices;
-    private final Consumer<EpochResult> listener;
+    private final TrainingListener listener;
     private PretrainedEmbeddings.Coverage coverage;
 
     /**
@@ -69,6 +72,20 @@ public final class SentimentTrainer {
      * @param listener told after each epoch
      */
     public SentimentTrainer(TrainingConfig config, Device[] devices, Consumer<EpochResult> listener) {
+        this(config, devices, new TrainingListener() {
+            @Override
+            public void epochEnded(EpochResult result) {
+                listener.accept(result);
+            }
+        });
+    }
+
+    /**
+     * @param config the settings
+     * @param devices where to train (see {@link TrainingDevices#resolve(String)})
+     * @param listener told at each step and epoch
+     */
+    public SentimentTrainer(TrainingConfig config, Device[] devices, TrainingListener listener) {
         this.config = Objects.requireNonNull(config, "config");
         this.devices = devices.clone();
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -83,7 +100,8 @@ public final class SentimentTrainer {
 
     /**
      * Trains on {@code train}, evaluates on {@code valid} after every epoch, and writes the checkpoint of the
-     * last epoch to {@code outputDir}.
+     * epoch with the best validation macro-F1 to {@code outputDir} (the latest epoch's parameters go to
+     * {@code outputDir/last/}); then fits the calibration temperature on {@code valid} with the best parameters.
      *
      * @return the checkpoint written
      */
@@ -118,7 +136,13 @@ public final class SentimentTrainer {
         SentimentBlock block = config.architecture().newBlock(rows, config.embeddingDim(), labels.size(),
                 config.hiddenSize());
         List<Map<String, Object>> history = new ArrayList<>();
-        try (Model model = Model.newInstance(config.architecture().id(), devices[0], "PyTorch")) {
+        int bestEpoch = 0;
+        double bestF1 = Double.NEGATIVE_INFINITY;
+        Files.createDirectories(outputDir.resolve(Checkpoint.LAST));
+        Files.deleteIfExists(outputDir.resolve(MetricsLog.FILE)); // a new run starts a new log
+        List<EpochResult> epochs = new ArrayList<>();
+        try (MetricsLog metricsLog = MetricsLog.inDirectory(outputDir);
+                Model model = Model.newInstance(config.architecture().id(), devices[0], "PyTorch")) {
             model.setBlock(block);
             DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build())
@@ -133,10 +157,13 @@ public final class SentimentTrainer {
                     long start = System.nanoTime();
                     int[] order = permutation(train.size(), new Random(config.seed() * 31 + epoch));
                     double lossSum = 0;
+                    listener.epochStarted(epoch, config.epochs(), steps);
                     for (int s = 0; s < steps; s++) {
                         int from = s * config.batchSize();
                         int to = Math.min(train.size(), from + config.batchSize());
-                        lossSum += step(trainer, trainIds, train.targets(), order, from, to, s, steps) * (to - from);
+                        double loss = step(trainer, trainIds, train.targets(), order, from, to, s, steps);
+                        lossSum += loss * (to - from);
+                        listener.stepEnded(s + 1, loss, to - from);
                     }
                     double seconds = (System.nanoTime() - start) / 1e9;
                     float[][] probabilities = TrainedModel.predict(block, encoder, valid.texts(),
@@ -151,25 +178,53 @@ public final class SentimentTrainer {
                     line.put("valid_macro_f1", result.validMacroF1());
                     line.put("examples_per_second", result.examplesPerSecond());
                     history.add(line);
+                    // The latest epoch is always kept; the directory itself holds the best one so far.
+                    saveParameters(block, outputDir.resolve(Checkpoint.LAST));
+                    boolean improved = bestEpoch == 0 || evaluation.macroF1() > bestF1;
+                    if (improved) {
+                        bestEpoch = epoch;
+                        bestF1 = evaluation.macroF1();
+                        card = card.withMetrics(Map.of("validation", evaluation.toMap()));
+                        saveParameters(block, outputDir);
+                        Checkpoint.writeJson(outputDir, Checkpoint.CARD, card);
+                    }
                     Map<String, Object> metrics = new LinkedHashMap<>();
-                    metrics.put("validation", evaluation.toMap());
+                    metrics.put("validation", card.metrics().get("validation"));
+                    metrics.put("best_epoch", bestEpoch);
                     metrics.put("epochs", history);
-                    card = card.withMetrics(Map.of("validation", evaluation.toMap()));
-                    checkpoint = new Checkpoint(outputDir, card, vocabulary);
-                    saveParameters(block, outputDir);
                     Checkpoint.writeJson(outputDir, Checkpoint.METRICS, metrics);
-                    Checkpoint.writeJson(outputDir, Checkpoint.CARD, card);
-                    listener.accept(result);
-                }
-                if (config.calibrate()) {
-                    float[][] logits = TrainedModel.predict(block, encoder, valid.texts(), trainer.getManager(), false);
-                    Calibration calibration = TemperatureScaling.fit(logits, valid.targets(), "validation split ("
-                            + valid.size() + " examples)");
-                    card = card.withCalibration(calibration);
-                    checkpoint = new Checkpoint(outputDir, card, vocabulary);
-                    Checkpoint.writeJson(outputDir, Checkpoint.CARD, card);
+                    metricsLog.append(result, config.learningRate(), seconds, Map.of("best_epoch", bestEpoch));
+                    epochs.add(result);
+                    listener.epochEnded(result);
+                    if (config.patience() > 0 && epoch - bestEpoch >= config.patience()) {
+                        break; // early stopping: no better validation macro-F1 for `patience` epochs
+                    }
                 }
             }
+        }
+        checkpoint = new Checkpoint(outputDir, card, vocabulary);
+        try (TrainedModel best = TrainedModel.load(checkpoint, devices[0])) {
+            float[][] logits = best.logits(valid.texts());
+            float[][] before = new float[logits.length][];
+            for (int i = 0; i < logits.length; i++) {
+                before[i] = TemperatureScaling.softmax(logits[i], 1.0);
+            }
+            float[][] after = before;
+            if (config.calibrate()) {
+                Calibration calibration = TemperatureScaling.fit(logits, valid.targets(),
+                        "validation split (" + valid.size() + " examples)");
+                card = card.withCalibration(calibration);
+                checkpoint = new Checkpoint(outputDir, card, vocabulary);
+                Checkpoint.writeJson(outputDir, Checkpoint.CARD, card);
+                after = new float[logits.length][];
+                for (int i = 0; i < logits.length; i++) {
+                    after[i] = TemperatureScaling.softmax(logits[i], calibration.temperature());
+                }
+            }
+            SentimentEvaluation validation = new SentimentEvaluator(card.name()).evaluate(labels, valid.targets(),
+                    after);
+            ReportWriter.writeTo(ReportInput.of(card, epochs, validation).withBestEpoch(bestEpoch)
+                    .withReliability(valid.targets(), before, config.calibrate() ? after : null), outputDir);
         }
         return checkpoint;
     }

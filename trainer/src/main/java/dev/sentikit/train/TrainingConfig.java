@@ -39,6 +39,7 @@ public final class TrainingConfig {
     private final long seed;
     private final boolean calibrate;
     private final java.nio.file.Path embeddings;
+    private final int patience;
 
     private TrainingConfig(Builder b) {
         this.architecture = b.architecture;
@@ -54,6 +55,12 @@ public final class TrainingConfig {
         this.seed = b.seed;
         this.calibrate = b.calibrate;
         this.embeddings = b.embeddings;
+        this.patience = b.patience;
+    }
+
+    /** Stop after this many epochs without a better validation macro-F1; 0 never stops early. */
+    public int patience() {
+        return patience;
     }
 
     /** GloVe-format word vectors that initialize the embedding, or null for random initialization. */
@@ -131,6 +138,7 @@ public final class TrainingConfig {
         m.put("valid_fraction", validFraction);
         m.put("seed", seed);
         m.put("calibrate", calibrate);
+        m.put("patience", patience);
         if (embeddings != null) {
             m.put("embeddings", embeddings.getFileName().toString());
         }
@@ -152,8 +160,17 @@ public final class TrainingConfig {
         private long seed = DEFAULT_SEED;
         private boolean calibrate = true;
         private java.nio.file.Path embeddings;
+        private int patience;
 
         private Builder() {}
+
+        public Builder optPatience(int epochs) {
+            if (epochs < 0) {
+                throw new IllegalArgumentException("patience must be >= 0 (0 = no early stopping), got " + epochs);
+            }
+            this.patience = epochs;
+            return this;
+        }
 
         /** Initializes the embedding from GloVe-format vectors, whose width must be the embedding dim. */
         public Builder optEmbeddings(java.nio.file.Path file) {

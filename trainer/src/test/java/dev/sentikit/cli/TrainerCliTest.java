@@ -85,6 +85,22 @@ class TrainerCliTest {
     }
 
     @Test
+    void splitWritesStratifiedFilesThatAddUp(@TempDir Path dir) throws Exception {
+        Run r = run("split", "--data", Fixtures.vaderSample().toString(), "--output", dir.toString(), "--seed", "3");
+        assertEquals(0, r.code(), r.err());
+        List<String> all = new ArrayList<>();
+        for (String part : List.of("train.tsv", "valid.tsv", "test.tsv")) {
+            all.addAll(Files.readAllLines(dir.resolve(part), StandardCharsets.UTF_8));
+        }
+        List<String> original = Files.readAllLines(Fixtures.vaderSample(), StandardCharsets.UTF_8);
+        assertEquals(new java.util.HashSet<>(original), new java.util.HashSet<>(all));
+        assertEquals(original.size(), all.size());
+        List<String> test = Files.readAllLines(dir.resolve("test.tsv"), StandardCharsets.UTF_8);
+        assertEquals(150, test.size());
+        assertEquals(50, test.stream().filter(l -> l.startsWith("neutral\t")).count());
+    }
+
+    @Test
     void errorPathsSayWhatIsWrong(@TempDir Path dir) {
         Run none = run();
         assertEquals(2, none.code());

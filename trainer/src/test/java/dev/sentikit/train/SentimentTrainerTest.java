@@ -40,12 +40,13 @@ class SentimentTrainerTest {
         assertEquals(6, epochs.size());
         assertTrue(epochs.get(5).trainLoss() < epochs.get(0).trainLoss() * 0.7,
                 "training loss should fall: " + epochs);
-        double accuracy = epochs.get(5).validAccuracy();
+        EpochResult best = epochs.stream().max(java.util.Comparator.comparingDouble(EpochResult::validMacroF1)).get();
+        double accuracy = best.validAccuracy();
         // Three balanced labels: chance is 1/3. A bag model reaches about 0.55 on 300 held-out VADER rows.
         assertTrue(accuracy > 0.48, "validation accuracy " + accuracy + " is not well above chance (0.33)");
 
         for (String f : List.of(Checkpoint.CARD, Checkpoint.VOCABULARY, Checkpoint.PARAMETERS, Checkpoint.METRICS,
-                Checkpoint.PARITY_TEXTS)) {
+                Checkpoint.PARITY_TEXTS, Checkpoint.LAST + "/" + Checkpoint.PARAMETERS)) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f + " missing");
         }
         Checkpoint read = Checkpoint.read(dir);
@@ -54,18 +55,20 @@ class SentimentTrainerTest {
         assertEquals(7L, read.card().provenance().seed());
         Map<?, ?> metrics = ModelFormat.json().readValue(dir.resolve(Checkpoint.METRICS).toFile(), Map.class);
         assertEquals(6, ((List<?>) metrics.get("epochs")).size());
+        assertEquals(best.epoch(), ((Number) metrics.get("best_epoch")).intValue());
         assertEquals(accuracy, (Double) ((Map<?, ?>) metrics.get("validation")).get("accuracy"), 1e-12);
+        assertTrue(read.card().calibration() != null, "a temperature is fitted by default");
 
         // The saved parameters predict what training measured.
         try (TrainedModel model = TrainedModel.load(read, Device.cpu())) {
             float[][] p = model.probabilities(split.heldOut().texts());
             int correct = 0;
             for (int i = 0; i < p.length; i++) {
-                int best = 0;
+                int top = 0;
                 for (int l = 1; l < p[i].length; l++) {
-                    best = p[i][l] > p[i][best] ? l : best;
+                    top = p[i][l] > p[i][top] ? l : top;
                 }
-                correct += best == split.heldOut().targets()[i] ? 1 : 0;
+                correct += top == split.heldOut().targets()[i] ? 1 : 0;
             }
             assertEquals(accuracy, correct / (double) p.length, 1e-12);
         }
@@ -82,6 +85,19 @@ class SentimentTrainerTest {
         byte[] c = Files.readAllBytes(dir.resolve("c").resolve(Checkpoint.PARAMETERS));
         assertArrayEquals(a, b, "two runs with seed 7 differ");
         assertTrue(!java.util.Arrays.equals(a, c), "seeds 7 and 8 gave the same parameters");
+    }
+
+    @Test
+    void patienceStopsEarly(@TempDir Path dir) throws Exception {
+        // A learning rate this large overshoots after the first epochs, so macro-F1 stops improving.
+        List<EpochResult> epochs = new ArrayList<>();
+        train(Fixtures.smallConfig().optEpochs(30).optLearningRate(0.05f).optPatience(2).build(), dir, epochs);
+        assertTrue(epochs.size() < 30, "ran all " + epochs.size() + " epochs");
+        int best = 0;
+        for (int i = 1; i < epochs.size(); i++) {
+            best = epochs.get(i).validMacroF1() > epochs.get(best).validMacroF1() ? i : best;
+        }
+        assertEquals(epochs.size() - 1 - best, 2, "stopped " + (epochs.size() - 1 - best) + " epochs after the best");
     }
 
     @Test

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The inference benchmarks of docs/benchmarks.md, section Inference: builds this module (and what it needs), runs
+# the JMH benchmarks, prints the table, then checks native memory over many calls and times fastText.
+#
+#   benchmarks/run.sh [quick|full]      full (default): 1 and 2 threads, about 9 minutes on 2 cores
+#                                       quick: 1 thread, short iterations, about 3 minutes
+#
+# Needs the corpora in ../shared/datasets/en (or SENTIKIT_SHARED_DIR=DIR naming the folder that holds datasets/);
+# exits with status 3, saying so, when they are absent. MVN_ARGS (such as -o) is passed to Maven.
+# Everything lands in benchmarks/target/inference: table.md, jmh-*.json, native-memory.txt, fasttext.md.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+mode="${1:-full}"
+case "$mode" in
+  quick|full) ;;
+  *) echo "usage: benchmarks/run.sh [quick|full]" >&2; exit 2 ;;
+esac
+
+shared="${SENTIKIT_SHARED_DIR:-$root/../shared}"
+for f in datasets/en/vader-3class-train.tsv datasets/en/imdb.tsv; do
+  if [[ ! -f "$shared/$f" ]]; then
+    echo "benchmarks/run.sh: $shared/$f not found. The inference benchmarks run on the English corpora beside the" \
+      "repository (../shared/datasets, see README.md, section Data); set SENTIKIT_SHARED_DIR to the folder that" \
+      "holds datasets/ if they are elsewhere. Nothing was run." >&2
+    exit 3
+  fi
+done
+shared="$(cd "$shared" && pwd)"
+out="$root/benchmarks/target/inference"
+
+echo "benchmarks/run.sh: building (mvn install -pl benchmarks -am -DskipTests)…" >&2
+log="$(mktemp)"
+if ! (cd "$root" && mvn -B -q -Dstyle.color=never ${MVN_ARGS:-} -pl benchmarks -am install -DskipTests) >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "benchmarks/run.sh: the build failed (output above)" >&2
+  rm -f "$log"
+  exit 1
+fi
+rm -f "$log"
+mkdir -p "$out"
+cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
+props=(-Dsentikit.shared.dir="$shared" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+
+echo "== JMH ($mode)" >&2
+java "${props[@]}" -cp "$cp" dev.sentikit.bench.InferenceBenchmarks "$mode" --out "$out"
+
+echo "== native memory (VmRSS over many calls, fixed pre-touched heap)" >&2
+calls=200000
+[[ "$mode" == quick ]] && calls=50000
+java "${props[@]}" -Xms256m -Xmx256m -XX:+AlwaysPreTouch -cp "$cp" dev.sentikit.bench.NativeMemoryCheck "$calls" \
+  | tee "$out/native-memory.txt"
+
+echo "== fastText, whole process" >&2
+"$root/benchmarks/fasttext.sh" "$shared" "$out" "$cp"

@@ -1,0 +1,151 @@
+package dev.sentikit.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentikit.AnalyzerOptions;
+import dev.sentikit.Device;
+import dev.sentikit.Sentiment;
+import dev.sentikit.SentimentAnalyzer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hot path of {@link OnnxSentimentAnalyzer}: texts of very different lengths are run in groups of similar
+ * length through pooled direct buffers, and every result must still be the text's own, in the caller's order,
+ * whatever the batch size and the number of threads.
+ */
+class OnnxBatchingTest {
+
+    private static final double TOLERANCE = 1e-5;
+    private static final List<String> WORDS = List.of("good", "bad", "great", "terrible", "not", "movie", "the",
+            "plot", "unknown", "zebra", "!", "café", "🎉");
+
+    private static ModelGenerators.Bag bag;
+    private static byte[] model;
+
+    @BeforeAll
+    static void buildModel() {
+        bag = ModelGenerators.Bag.random(7L, ModelGenerators.ROWS, ModelGenerators.DIM, 3);
+        model = ModelGenerators.bagModel(bag, ModelGenerators.props(ModelGenerators.LABELS_3));
+    }
+
+    @AfterAll
+    static void release() {
+        bag = null;
+    }
+
+    /** Texts from 0 to {@code maxWords} words, in a seeded random order, so that lengths are mixed. */
+    static List<String> mixedTexts(long seed, int count, int maxWords) {
+        Random r = new Random(seed);
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int words = r.nextInt(4) == 0 ? r.nextInt(3) : r.nextInt(maxWords + 1);
+            StringBuilder sb = new StringBuilder();
+            for (int w = 0; w < words; w++) {
+                sb.append(WORDS.get(r.nextInt(WORDS.size()))).append(' ');
+            }
+            texts.add(sb.toString());
+        }
+        return texts;
+    }
+
+    private static void assertOwnResults(List<String> texts, List<Sentiment> results) {
+        assertEquals(texts.size(), results.size());
+        for (int i = 0; i < texts.size(); i++) {
+            double[] expected = bag.probabilities(ModelGenerators.encoder().encode(texts.get(i)));
+            for (int l = 0; l < expected.length; l++) {
+                assertEquals(expected[l], results.get(i).score(ModelGenerators.LABELS_3.get(l)), TOLERANCE,
+                        "text " + i + " \"" + texts.get(i) + "\"");
+            }
+        }
+    }
+
+    private static AnalyzerOptions options(int maxBatchSize) {
+        return AnalyzerOptions.builder().optDevice(Device.CPU).optMaxBatchSize(maxBatchSize).build();
+    }
+
+    @Test
+    void mixedLengthsKeepTheirOrderAtEveryBatchSize() throws Exception {
+        List<String> texts = mixedTexts(1, 300, 120);
+        for (int maxBatch : new int[] {1, 2, 7, 32, 256, 1000}) {
+            try (SentimentAnalyzer a = SentimentAnalyzer.fromBytes(model, "fixture.onnx", options(maxBatch))) {
+                assertOwnResults(texts, a.analyzeAll(texts));
+            }
+        }
+    }
+
+    @Test
+    void analyzeEqualsAnalyzeAll() throws Exception {
+        List<String> texts = mixedTexts(2, 40, 60);
+        try (SentimentAnalyzer a = SentimentAnalyzer.fromBytes(model, "fixture.onnx", options(256))) {
+            List<Sentiment> all = a.analyzeAll(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                Sentiment one = a.analyze(texts.get(i));
+                assertEquals(all.get(i).label(), one.label(), "text " + i);
+                for (String label : ModelGenerators.LABELS_3) {
+                    // Padding adds exact zeros, but a longer row may sum in another order: equal within rounding.
+                    assertEquals(all.get(i).score(label), one.score(label), 1e-6, "text " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void manyThreadsWithMixedLengthsGetTheirOwnResults() throws Exception {
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (SentimentAnalyzer a = SentimentAnalyzer.fromBytes(model, "fixture.onnx", options(16))) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long seed = 100 + t;
+                futures.add(pool.submit(() -> {
+                    for (int round = 0; round < 20; round++) {
+                        List<String> texts = mixedTexts(seed * 1000 + round, 1 + round * 3, 5 + round * 10);
+                        assertOwnResults(texts, a.analyzeAll(texts));
+                        assertOwnResults(texts.subList(0, 1), List.of(a.analyze(texts.get(0))));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void poolReusesBuffersAndKeepsTheLargest() {
+        DirectBufferPool pool = new DirectBufferPool(1);
+        ByteBuffer small = pool.take(100);
+        assertTrue(small.isDirect());
+        assertEquals(ByteOrder.nativeOrder(), small.order());
+        assertEquals(DirectBufferPool.MIN_BYTES, small.capacity());
+        pool.give(small);
+        assertSame(small, pool.take(DirectBufferPool.MIN_BYTES), "a free buffer that is large enough is reused");
+
+        ByteBuffer big = pool.take(DirectBufferPool.MIN_BYTES + 1);
+        assertEquals(2 * DirectBufferPool.MIN_BYTES, big.capacity(), "sizes round up to a power of two");
+        pool.give(small);
+        pool.give(big);
+        assertSame(big, pool.take(10), "with one slot, the larger buffer replaces the smaller");
+
+        ByteBuffer huge = pool.take(DirectBufferPool.MAX_POOLED_BYTES + 8);
+        assertEquals(DirectBufferPool.MAX_POOLED_BYTES + 8, huge.capacity());
+        pool.give(huge);
+        assertNotSame(huge, pool.take(DirectBufferPool.MAX_POOLED_BYTES + 8), "huge buffers are not kept");
+    }
+}

@@ -1,0 +1,62 @@
+package dev.sentikit.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentikit.ModelLoadException;
+import dev.sentikit.SentimentAnalyzer;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Every zoo model on the class path loads, describes itself and labels obvious sentences correctly. */
+class ZooModelsTest {
+
+    /** Models larger than this do not ship (the zoo's size limit). */
+    private static final long MAX_MODEL_BYTES = 30L << 20;
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "zh|这个手机很好用，非常满意|positive",
+        "zh|质量太差了，非常失望，不会再买|negative",
+        "zh|物流很快，包装也很好，五星好评|positive",
+        "zh|完全是假货，客服态度恶劣|negative",
+        "en|I love this phone, it is wonderful|positive",
+        "en|This is the worst movie I have ever seen|negative",
+    })
+    void obviousSentences(String model, String text, String expected) throws Exception {
+        try (SentimentAnalyzer analyzer = SentimentAnalyzer.fromZoo(model)) {
+            assertEquals(expected, analyzer.analyze(text).label(), model + ": " + text + " -> "
+                    + analyzer.analyze(text).scores());
+        }
+    }
+
+    @Test
+    void cardsCarryTestMetricsCalibrationAndLimits() throws Exception {
+        for (String name : List.of("en", "zh")) {
+            try (SentimentAnalyzer analyzer = SentimentAnalyzer.fromZoo(name)) {
+                assertEquals(name, analyzer.card().name());
+                Map<String, Object> metrics = analyzer.card().metrics();
+                assertTrue(metrics.containsKey("test"), name + ": no test metrics in " + metrics.keySet());
+                assertTrue(analyzer.card().calibration() != null, name + ": not calibrated");
+                assertTrue(!analyzer.card().limitations().isEmpty(), name + ": no known limits");
+            }
+            long size = getClass().getClassLoader().getResource("META-INF/sentikit/zoo/" + name + ".onnx")
+                    .openConnection().getContentLengthLong();
+            assertTrue(size <= MAX_MODEL_BYTES, name + " is " + size + " bytes");
+        }
+        try (SentimentAnalyzer zh = SentimentAnalyzer.fromZoo("zh")) {
+            assertEquals(List.of("negative", "positive"), zh.labels());
+        }
+    }
+
+    @Test
+    void aMissingModelNamesThosePresent() {
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> SentimentAnalyzer.fromZoo("fr"));
+        assertTrue(e.getMessage().contains("[en, zh]"), e.getMessage());
+        assertTrue(e.getMessage().contains("sentikit-model-fr"), e.getMessage());
+    }
+}

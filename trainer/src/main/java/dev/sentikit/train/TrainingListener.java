@@ -1,0 +1,20 @@
+package dev.sentikit.train;
+
+/** Told what a training run is doing, for progress displays and logs. Every method has an empty default. */
+public interface TrainingListener {
+
+    /** An epoch of {@code steps} optimizer steps begins. */
+    default void epochStarted(int epoch, int epochs, int steps) {}
+
+    /**
+     * An optimizer step ended.
+     *
+     * @param step steps done in this epoch so far (1-based)
+     * @param loss the step's mean loss
+     * @param examples examples in the step
+     */
+    default void stepEnded(int step, double loss, int examples) {}
+
+    /** An epoch ended and was evaluated. */
+    default void epochEnded(EpochResult result) {}
+}

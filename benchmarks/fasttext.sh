@@ -2,11 +2,12 @@
 # Whole-process comparison with fastText (Debian package fasttext): trains `fasttext supervised -wordNgrams 2` on
 # the VADER rows, then times `fasttext predict-prob` and the SDK's PredictFile (JVM start, model load, analyzeAll
 # in batches of 256, one line out per text) over the same text files, 3 runs each, with /usr/bin/time.
-#   benchmarks/fasttext.sh SHARED_DIR OUT_DIR CLASSPATH      (run.sh calls it; writes OUT_DIR/fasttext.md)
+#   benchmarks/fasttext.sh SHARED_DIR OUT_DIR CLASSPATH [RUNS]   (run.sh calls it; writes OUT_DIR/fasttext.md)
 set -euo pipefail
 shared="$1"
 out="$2"
 cp="$3"
+runs="${4:-3}"
 if ! command -v fasttext >/dev/null; then
   echo "fastText comparison skipped: fasttext is not installed (apt-get install fasttext)" | tee "$out/fasttext.md"
   exit 0
@@ -25,14 +26,14 @@ cut -f2 "$imdb" > "$work/long.txt"
 
 start=$(date +%s.%N)
 fasttext supervised -input "$work/train.txt" -output "$work/vader" -wordNgrams 2 -thread 2 -seed 42 -verbose 0
-train_s=$(echo "$(date +%s.%N) - $start" | bc)
+train_s=$(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)")
 
-# Prints "seconds maxrss_kib" of the fastest of three runs of the command ($1 = input file, rest = command).
+# Prints "seconds maxrss_kib" of the fastest of $runs runs of the command ($1 = input file, rest = command).
 fastest() {
   local input="$1"
   shift
-  local best="" line
-  for _ in 1 2 3; do
+  local best="" line i
+  for ((i = 0; i < runs; i++)); do
     if [[ ${#timer[@]} -gt 0 ]]; then
       line="$("${timer[@]}" "$@" < "$input" 2>&1 >/dev/null | tail -1)"
     else
@@ -57,7 +58,7 @@ mib() {
   echo "fastText $(dpkg-query -W -f='${Version}' fasttext 2>/dev/null || echo '?'): trained on $(wc -l < "$vader") VADER rows in ${train_s}s" \
     "(-wordNgrams 2, other settings default: dim 100, 2M buckets; model $(du -m "$work/vader.bin" | cut -f1) MB)."
   echo
-  echo "| whole process, fastest of 3 | texts | fastText predict-prob | texts/s | SDK PredictFile (JVM) | texts/s |"
+  echo "| whole process, fastest of $runs | texts | fastText predict-prob | texts/s | SDK PredictFile (JVM) | texts/s |"
   echo "|---|---:|---:|---:|---:|---:|"
   for set in short long; do
     n=$(wc -l < "$work/$set.txt")

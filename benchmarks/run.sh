@@ -51,4 +51,6 @@ java "${props[@]}" -Xms256m -Xmx256m -XX:+AlwaysPreTouch -cp "$cp" dev.sentikit.
   | tee "$out/native-memory.txt"
 
 echo "== fastText, whole process" >&2
-"$root/benchmarks/fasttext.sh" "$shared" "$out" "$cp"
+runs=3
+[[ "$mode" == quick ]] && runs=1
+"$root/benchmarks/fasttext.sh" "$shared" "$out" "$cp" "$runs"

@@ -76,6 +76,10 @@ public class DjlBenchmark {
         ModelFormat.Metadata metadata = EnModel.metadata(model);
         encoder = metadata.encoder();
         labels = metadata.card().labels();
+        if (!"bag".equals(metadata.card().architecture())) {
+            throw new IllegalStateException("the zoo model en has the architecture '" + metadata.card().architecture()
+                    + "'; the DJL benchmark loads the ONNX initializers into a BagBlock and supports 'bag' only");
+        }
         String threads = System.getProperty(DJL_THREADS_PROPERTY, DJL_THREADS);
         System.setProperty("ai.djl.pytorch.num_threads", threads);
         System.setProperty("ai.djl.pytorch.num_interop_threads", threads);

@@ -8,7 +8,9 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
@@ -21,7 +23,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs the inference benchmarks with JMH and prints the table of {@code docs/benchmarks.md}.
  *
  * <pre>
- * InferenceBenchmarks [quick|full] [--threads 1,2] [--include REGEX] [--out DIR]
+ * InferenceBenchmarks [quick|full] [--threads 1,2] [--include REGEX] [--param NAME=V1,V2] [--out DIR]
  * </pre>
  *
  * {@code full} (the default) runs every benchmark on one and on two threads; {@code quick} runs one thread with
@@ -42,6 +44,7 @@ public final class InferenceBenchmarks {
         List<Integer> threads = null;
         String include = ALL;
         Path out = Paths.get("benchmarks/target/inference");
+        Map<String, String[]> params = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "quick":
@@ -57,12 +60,16 @@ public final class InferenceBenchmarks {
                 case "--include":
                     include = value(args, ++i);
                     break;
+                case "--param":
+                    String[] kv = value(args, ++i).split("=", 2);
+                    params.put(kv[0], kv.length > 1 ? kv[1].split(",") : new String[0]);
+                    break;
                 case "--out":
                     out = Paths.get(value(args, ++i));
                     break;
                 default:
                     System.err.println("unknown argument '" + args[i]
-                            + "'; usage: InferenceBenchmarks [quick|full] [--threads 1,2] [--include REGEX] [--out DIR]");
+                            + "'; usage: InferenceBenchmarks [quick|full] [--threads 1,2] [--include REGEX] [--param NAME=V1,V2] [--out DIR]");
                     System.exit(2);
             }
         }
@@ -94,6 +101,7 @@ public final class InferenceBenchmarks {
                     .jvmArgsAppend(jvmArgs.toArray(new String[0]))
                     .result(out.resolve("jmh-" + t + "-thread" + (t == 1 ? "" : "s") + ".json").toString())
                     .resultFormat(ResultFormatType.JSON);
+            params.forEach(options::param);
             if (quick) {
                 options.warmupIterations(1).warmupTime(TimeValue.seconds(1))
                         .measurementIterations(2).measurementTime(TimeValue.seconds(1));

@@ -115,8 +115,10 @@ final class ModelChecks {
     }
 
     /**
-     * Runs the model once on ids that cover the id space and on an empty text, and checks that every row of
-     * {@code probabilities} is a probability distribution: finite values in [0, 1] that sum to 1.
+     * Runs the model on ids that cover the id space, packed into rows of up to {@link #PROBE_ROW_LENGTH} and one
+     * id per row, and on an empty text, and checks that every row of {@code probabilities} is a probability
+     * distribution (finite values in [0, 1] that sum to 1) and that padding does not change a row's result. It
+     * feeds at most {@link #PROBE_IDS} ids, each twice, whatever the vocabulary.
      *
      * @throws ModelLoadException if the inference fails (such as an id past the end of the embedding table) or
      *     gives anything but probabilities
@@ -141,8 +143,10 @@ final class ModelChecks {
             }
             float[] probabilities = run(env, session, batch, rowsHere + 1, rowLength, labels, what, source);
             for (int r = 0; r <= rowsHere; r++) {
+                int from = (first + r - 1) * rowLength;
                 String row = r == 0 ? "an empty text (a row of padding only)"
-                        : "ids " + ids[(first + r - 1) * rowLength] + "..";
+                        : "the ids " + ids[Math.max(0, from)] + ".." + ids[Math.min(ids.length, from + rowLength) - 1]
+                                + " together";
                 checkDistribution(probabilities, r, labels, row, source);
             }
             if (first == 0) {

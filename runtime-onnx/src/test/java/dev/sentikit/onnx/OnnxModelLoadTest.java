@@ -44,7 +44,7 @@ class OnnxModelLoadTest {
         new Random(1).nextBytes(junk);
         ModelLoadException e = loadFails(junk, "junk.onnx");
         assertContains(e.getMessage(), "junk.onnx is not a valid ONNX model: ");
-        assertNotNull(e.getCause(), "the ONNX Runtime error is the cause");
+        assertNotNull(e.getCause(), "the parse error is the cause");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.sentikit.samples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sentikit.AnalyzerOptions;
+import dev.sentikit.Explanation;
 import dev.sentikit.ModelLoadException;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
@@ -25,11 +26,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code sentiment}: analyzes texts and prints one JSON object per text, in input order:
- * {@code {"text":…,"label":…,"score":…,"scores":{label:probability,…}}}.
+ * {@code {"text":…,"label":…,"score":…,"scores":{label:probability,…}}}; with {@code --explain}, each object also
+ * has {@code "explanation":[{"token":…,"contribution":…},…]}. {@code sentiment serve} runs the same analysis as
+ * a REST service ({@link ServeCommand}).
  */
 @Command(name = "sentiment", mixinStandardHelpOptions = true, version = "sentikit sentiment 0.1.0",
         description = "Analyzes the sentiment of texts with a Sentikit model (default: the English zoo model "
-                + "`en`) and prints one JSON object per text.")
+                + "`en`) and prints one JSON object per text.",
+        subcommands = ServeCommand.class)
 public final class SentimentCli implements Callable<Integer> {
 
     /** Lines analyzed together when reading --input, so memory stays constant for any file size. */
@@ -48,6 +52,10 @@ public final class SentimentCli implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda:N",
             description = "Where to run the model (default: ${DEFAULT-VALUE}).")
     String device;
+
+    @Option(names = "--explain", description = "Add to each result an \"explanation\": what each token adds to "
+            + "the probability of the label (leave one token out), largest first.")
+    boolean explain;
 
     @Parameters(paramLabel = "TEXT", arity = "0..*", description = "Texts to analyze.")
     List<String> texts = new ArrayList<>();
@@ -81,7 +89,7 @@ public final class SentimentCli implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (SentimentAnalyzer analyzer = open(model, options)) {
             if (!texts.isEmpty()) {
-                print(out, texts, analyzer.analyzeAll(texts));
+                print(out, analyzer, texts, analyzer.analyzeAll(texts));
             }
             if (input != null) {
                 try (BufferedReader reader = new BufferedReader(openInput(input))) {
@@ -89,11 +97,11 @@ public final class SentimentCli implements Callable<Integer> {
                     for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                         batch.add(line);
                         if (batch.size() == BATCH) {
-                            print(out, batch, analyzer.analyzeAll(batch));
+                            print(out, analyzer, batch, analyzer.analyzeAll(batch));
                             batch.clear();
                         }
                     }
-                    print(out, batch, analyzer.analyzeAll(batch));
+                    print(out, analyzer, batch, analyzer.analyzeAll(batch));
                 }
             }
         }
@@ -117,15 +125,41 @@ public final class SentimentCli implements Callable<Integer> {
         return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
     }
 
-    private static void print(PrintWriter out, List<String> texts, List<Sentiment> results) throws IOException {
+    private void print(PrintWriter out, SentimentAnalyzer analyzer, List<String> texts, List<Sentiment> results)
+            throws IOException {
         for (int i = 0; i < texts.size(); i++) {
-            Sentiment s = results.get(i);
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("text", texts.get(i));
-            line.put("label", s.label());
-            line.put("score", s.score());
-            line.put("scores", s.scores());
+            Map<String, Object> line = toJson(texts.get(i), results.get(i));
+            if (explain) {
+                line.put("explanation", toJson(analyzer.explain(texts.get(i), results.get(i).label())));
+            }
             out.println(JSON.writeValueAsString(line));
         }
+    }
+
+    /** One result as the CLI and the REST service write it: text, label, score, scores (in label order). */
+    static Map<String, Object> toJson(String text, Sentiment s) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("text", text);
+        line.put("label", s.label());
+        line.put("score", s.score());
+        line.put("scores", s.scores());
+        return line;
+    }
+
+    /** One result as one line of JSON. */
+    static String jsonLine(String text, Sentiment s) throws IOException {
+        return JSON.writeValueAsString(toJson(text, s));
+    }
+
+    /** An explanation's contributions, largest |contribution| first: [{"token":…,"contribution":…},…]. */
+    static List<Map<String, Object>> toJson(Explanation explanation) {
+        List<Map<String, Object>> tokens = new ArrayList<>();
+        for (Explanation.TokenContribution c : explanation.byMagnitude()) {
+            Map<String, Object> token = new LinkedHashMap<>();
+            token.put("token", c.token());
+            token.put("contribution", c.contribution());
+            tokens.add(token);
+        }
+        return tokens;
     }
 }

@@ -1,0 +1,327 @@
+package dev.sentikit.samples;
+
+import dev.sentikit.AnalyzerOptions;
+import dev.sentikit.Sentiment;
+import dev.sentikit.SentimentAnalyzer;
+import java.io.BufferedWriter;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Scores a CSV file: reads the texts of one column, and writes the file again with the columns {@code label}
+ * (the most probable label) and {@code p_LABEL} (the probability of each of the model's labels) added at the end.
+ *
+ * <p>The file is streamed: rows are read, analyzed in batches of {@value #BATCH} and written in the same order, so
+ * memory does not grow with the file. The CSV is RFC 4180 ({@link Csv}): quoted fields may hold commas, quotes
+ * and line breaks, and the output quotes what needs quoting. Probabilities are written as the model gives them
+ * (32-bit floats, shortest exact form). The output file appears only when scoring succeeded (it is written
+ * beside, then moved into place), so {@code --output} may name the input file.
+ *
+ * <pre>
+ * bin/sample BatchCsv --input reviews.csv --column review --output reviews-scored.csv
+ * </pre>
+ */
+@Command(name = "BatchCsv", mixinStandardHelpOptions = true, version = "sentikit samples 0.1.0",
+        description = "Adds the columns label and p_LABEL (one per label of the model) to a CSV file with a header "
+                + "row, scoring the texts of one column.")
+public final class BatchCsv implements Callable<Integer> {
+
+    /** Rows analyzed together. */
+    static final int BATCH = 256;
+
+    /** How often a plain progress line is written when the output is not a terminal, in nanoseconds. */
+    private static final long PLAIN_PROGRESS_EVERY = 10_000_000_000L;
+    /** How often the terminal progress line is redrawn, in nanoseconds. */
+    private static final long BAR_PROGRESS_EVERY = 100_000_000L;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE|-", description = "The CSV file (UTF-8, with a "
+            + "header row), or - for standard input.")
+    String input;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE|-", description = "Where to write the scored "
+            + "CSV, or - for standard output. May be the input file.")
+    String output;
+
+    @Option(names = "--column", defaultValue = "text", paramLabel = "NAME",
+            description = "The header of the column holding the texts (default: ${DEFAULT-VALUE}).")
+    String column;
+
+    @Option(names = "--model", defaultValue = "en", paramLabel = "NAME|FILE.onnx",
+            description = "A zoo model name or a model file (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda:N",
+            description = "Where to run the model (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--prefix", defaultValue = "", paramLabel = "TEXT",
+            description = "Put TEXT before the names of the added columns, for files that already have a column "
+                    + "named label or p_LABEL.")
+    String prefix;
+
+    @Option(names = "--progress", paramLabel = "bar|lines|none", description = "A line redrawn in place, a plain "
+            + "line every 10 s, or nothing (default: bar when standard error is a terminal, else lines).")
+    ProgressMode progressMode;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** How progress is shown on standard error. */
+    enum ProgressMode { bar, lines, none }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the program and returns its exit code (0 ok, 1 failure, 2 bad usage). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new BatchCsv());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        if (!"-".equals(input) && !Files.isRegularFile(Path.of(input))) {
+            throw new IllegalArgumentException("input file not found: " + Path.of(input).toAbsolutePath());
+        }
+        boolean toStdout = "-".equals(output);
+        Path outputFile = toStdout ? null : Path.of(output).toAbsolutePath();
+        Path temporary = null;
+        long started = System.nanoTime();
+        long rows;
+        try (SentimentAnalyzer analyzer = SentimentCli.open(model, AnalyzerOptions.builder().optDevice(device).build());
+             CountingInputStream bytes = new CountingInputStream(openInput());
+             Csv.Reader reader = new Csv.Reader(new InputStreamReader(bytes,
+                     StandardCharsets.UTF_8.newDecoder()))) {
+            long size = "-".equals(input) ? -1 : Files.size(Path.of(input));
+            OutputStream sink;
+            if (toStdout) {
+                sink = new java.io.FilterOutputStream(System.out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush(); // standard output stays open
+                    }
+                };
+            } else {
+                Path dir = outputFile.getParent();
+                Files.createDirectories(dir);
+                temporary = Files.createTempFile(dir, "." + outputFile.getFileName() + ".", ".part");
+                sink = Files.newOutputStream(temporary);
+            }
+            Progress progress = new Progress(err, mode(), size);
+            try (Writer writer = new BufferedWriter(new OutputStreamWriter(sink, StandardCharsets.UTF_8), 1 << 16)) {
+                rows = score(analyzer, reader, writer, bytes, progress);
+            }
+            progress.done(rows);
+        } catch (IOException | RuntimeException e) {
+            if (temporary != null) {
+                Files.deleteIfExists(temporary);
+            }
+            throw e;
+        }
+        if (temporary != null) {
+            try {
+                Files.move(temporary, outputFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, outputFile, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        err.printf("scored %d rows in %.1f s%s%n", rows, (System.nanoTime() - started) / 1e9,
+                toStdout ? "" : ": " + output);
+        err.flush();
+        return 0;
+    }
+
+    /** Copies the CSV from {@code reader} to {@code writer}, adding the scores; returns the rows scored. */
+    private long score(SentimentAnalyzer analyzer, Csv.Reader reader, Writer writer, CountingInputStream bytes,
+            Progress progress) throws IOException {
+        List<String> header = reader.next();
+        if (header == null) {
+            throw new Csv.CsvException(input + " is empty: a header row is needed");
+        }
+        int textColumn = header.indexOf(column);
+        if (textColumn < 0) {
+            throw new IllegalArgumentException("no column '" + column + "' in the header " + header
+                    + "; choose one with --column");
+        }
+        List<String> added = new ArrayList<>();
+        added.add(prefix + "label");
+        for (String label : analyzer.labels()) {
+            added.add(prefix + "p_" + label);
+        }
+        Set<String> names = new HashSet<>(header);
+        for (String name : added) {
+            if (!names.add(name)) {
+                throw new IllegalArgumentException("the input already has a column named '" + name
+                        + "'; give --prefix (such as --prefix predicted_) to name the added columns apart");
+            }
+        }
+        String lineEnding = reader.lineEnding() == null ? "\n" : reader.lineEnding();
+        if (reader.byteOrderMark()) {
+            writer.write('\uFEFF');
+        }
+        List<String> out = new ArrayList<>(header);
+        out.addAll(added);
+        Csv.write(writer, out, lineEnding);
+
+        List<List<String>> batch = new ArrayList<>(BATCH);
+        List<String> texts = new ArrayList<>(BATCH);
+        long rows = 0;
+        for (List<String> record = reader.next(); ; record = reader.next()) {
+            if (record != null) {
+                if (record.size() != header.size()) {
+                    throw new Csv.CsvException("line " + reader.recordLine() + ": " + record.size()
+                            + " fields, but the header has " + header.size());
+                }
+                batch.add(record);
+                texts.add(record.get(textColumn));
+            }
+            if (batch.size() == BATCH || (record == null && !batch.isEmpty())) {
+                List<Sentiment> results = analyzer.analyzeAll(texts);
+                for (int i = 0; i < batch.size(); i++) {
+                    List<String> row = new ArrayList<>(batch.get(i));
+                    Sentiment s = results.get(i);
+                    row.add(s.label());
+                    for (String label : analyzer.labels()) {
+                        row.add(Float.toString((float) s.score(label)));
+                    }
+                    Csv.write(writer, row, lineEnding);
+                }
+                rows += batch.size();
+                batch.clear();
+                texts.clear();
+                progress.update(rows, bytes.count());
+            }
+            if (record == null) {
+                return rows;
+            }
+        }
+    }
+
+    private InputStream openInput() throws IOException {
+        if ("-".equals(input)) {
+            return new FilterInputStream(System.in) {
+                @Override
+                public void close() {
+                    // standard input stays open
+                }
+            };
+        }
+        return Files.newInputStream(Path.of(input));
+    }
+
+    private ProgressMode mode() {
+        if (progressMode != null) {
+            return progressMode;
+        }
+        return System.console() != null ? ProgressMode.bar : ProgressMode.lines;
+    }
+
+    /** Progress on standard error: rows, rows per second and, for a file, the share of its bytes read. */
+    static final class Progress {
+        private final PrintWriter err;
+        private final ProgressMode mode;
+        private final long size;
+        private final long start = System.nanoTime();
+        private long last = start;
+        private boolean drawn;
+
+        Progress(PrintWriter err, ProgressMode mode, long size) {
+            this.err = err;
+            this.mode = mode;
+            this.size = size;
+        }
+
+        void update(long rows, long bytesRead) {
+            long now = System.nanoTime();
+            long every = mode == ProgressMode.bar ? BAR_PROGRESS_EVERY : PLAIN_PROGRESS_EVERY;
+            if (mode == ProgressMode.none || now - last < every) {
+                return;
+            }
+            last = now;
+            String line = describe(rows, bytesRead, now);
+            if (mode == ProgressMode.bar) {
+                err.print("\r" + line + "\u001B[K");
+                drawn = true;
+            } else {
+                err.println(line);
+            }
+            err.flush();
+        }
+
+        void done(long rows) {
+            if (drawn) {
+                err.print("\r\u001B[K");
+                err.flush();
+            }
+        }
+
+        private String describe(long rows, long bytesRead, long now) {
+            double seconds = Math.max(1e-9, (now - start) / 1e9);
+            String share = size > 0 ? String.format(" (%.0f%%)", Math.min(100.0, 100.0 * bytesRead / size)) : "";
+            return String.format("scoring: %,d rows%s, %,.0f rows/s", rows, share, rows / seconds);
+        }
+    }
+
+    /** Counts the bytes read through it, for the progress display. */
+    static final class CountingInputStream extends FilterInputStream {
+        private volatile long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+}

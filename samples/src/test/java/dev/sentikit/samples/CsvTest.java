@@ -1,0 +1,80 @@
+package dev.sentikit.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CsvTest {
+
+    static List<List<String>> parse(String csv) throws IOException {
+        List<List<String>> records = new ArrayList<>();
+        try (Csv.Reader reader = new Csv.Reader(new StringReader(csv))) {
+            for (List<String> r = reader.next(); r != null; r = reader.next()) {
+                records.add(r);
+            }
+        }
+        return records;
+    }
+
+    @Test
+    void readsRfc4180() throws IOException {
+        String csv = "id,text\r\n1,plain\r\n2,\"with, comma\"\r\n3,\"with \"\"quotes\"\"\"\r\n"
+                + "4,\"two\r\nlines\"\r\n5,\r\n6,\"\"\r\n";
+        assertEquals(List.of(List.of("id", "text"), List.of("1", "plain"), List.of("2", "with, comma"),
+                List.of("3", "with \"quotes\""), List.of("4", "two\r\nlines"), List.of("5", ""), List.of("6", "")),
+                parse(csv));
+    }
+
+    @Test
+    void acceptsLfCrAByteOrderMarkAndNoFinalLineEnd() throws IOException {
+        assertEquals(List.of(List.of("a", "b"), List.of("1", "2"), List.of("3", "4")), parse("\uFEFFa,b\n1,2\r3,4"));
+        try (Csv.Reader reader = new Csv.Reader(new StringReader("\uFEFFa\n1\n"))) {
+            reader.next();
+            assertTrue(reader.byteOrderMark());
+            assertEquals("\n", reader.lineEnding());
+        }
+    }
+
+    @Test
+    void skipsEmptyLinesAndKeepsStrayQuotes() throws IOException {
+        assertEquals(List.of(List.of("a"), List.of("say \"hi\""), List.of("")), parse("a\n\n\nsay \"hi\"\n\"\"\n\n"));
+    }
+
+    @Test
+    void countsLinesForErrors() throws IOException {
+        try (Csv.Reader reader = new Csv.Reader(new StringReader("h\n\"x\ny\"\nz\n"))) {
+            reader.next();
+            reader.next();
+            assertEquals(2, reader.recordLine());
+            reader.next();
+            assertEquals(4, reader.recordLine());
+            assertNull(reader.next());
+        }
+    }
+
+    @Test
+    void malformedInputIsAnErrorWithItsLine() {
+        Csv.CsvException unclosed = assertThrows(Csv.CsvException.class, () -> parse("a\n\"open\n"));
+        assertTrue(unclosed.getMessage().contains("line 2") && unclosed.getMessage().contains("closing quote"),
+                unclosed.getMessage());
+        Csv.CsvException after = assertThrows(Csv.CsvException.class, () -> parse("a,b\n\"x\"y,2\n"));
+        assertTrue(after.getMessage().contains("line 2") && after.getMessage().contains("'y'"), after.getMessage());
+    }
+
+    @Test
+    void writesQuotesOnlyWhereNeededAndReadsBackTheSame() throws IOException {
+        List<String> fields = List.of("plain", "a,b", "say \"x\"", "two\nlines", "cr\r", "", " spaced ");
+        StringWriter out = new StringWriter();
+        Csv.write(out, fields, "\r\n");
+        assertEquals("plain,\"a,b\",\"say \"\"x\"\"\",\"two\nlines\",\"cr\r\",, spaced \r\n", out.toString());
+        assertEquals(List.of(fields), parse(out.toString()));
+    }
+}

@@ -2,8 +2,8 @@
 # The inference benchmarks of docs/benchmarks.md, section Inference: builds this module (and what it needs), runs
 # the JMH benchmarks, prints the table, then checks native memory over many calls and times fastText.
 #
-#   benchmarks/run.sh [quick|full]      full (default): 1 and 2 threads, about 9 minutes on 2 cores
-#                                       quick: 1 thread, short iterations, about 3 minutes
+#   benchmarks/run.sh [quick|full]      full (default): 1 and 2 threads, 12 to 15 minutes on 2 busy cores
+#                                       quick: 1 thread, short iterations, about 4 minutes
 #
 # Needs the corpora in ../shared/datasets/en (or SENTIKIT_SHARED_DIR=DIR naming the folder that holds datasets/);
 # exits with status 3, saying so, when they are absent. MVN_ARGS (such as -o) is passed to Maven.

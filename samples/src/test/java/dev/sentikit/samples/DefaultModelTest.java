@@ -35,7 +35,7 @@ class DefaultModelTest {
         "This is the worst movie I have ever seen|negative",
         "I hate it, a total waste of money.|negative",
         "The food was awful and the staff were rude.|negative",
-        "not good|negative",
+        "Terrible quality, it broke after one day.|negative",
     })
     void obviousSentences(String text, String expected) {
         Sentiment s = analyzer.analyze(text);

@@ -1,9 +1,9 @@
 package dev.sentikit.text;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,27 +11,76 @@ import java.util.Map;
  * The tokens a model knows, each with its id. Id {@value #PAD_ID} is padding; the entries take ids
  * 1..size(); ids after them are the hash buckets of the {@link EncoderSpec}. Bigram entries are two words
  * joined by one space ({@code "not good"}). Immutable and thread-safe.
+ *
+ * <p>Lookups need no {@code String}: the entries' characters lie back to back in one array, indexed by an
+ * open-addressing table keyed by {@link String#hashCode()}, so that the encoder can look up a token, or a bigram,
+ * as a range of its own character buffer (see {@link #find}). Since the polynomial hash of {@code a + " " + b}
+ * follows from those of {@code a} and {@code b}, a bigram costs one probe and, on a hit, one comparison.
  */
 public final class Vocabulary {
 
     /** The id of padding; an id sequence never holds it except as padding. */
     public static final int PAD_ID = 0;
 
+    /** Spreads {@link String#hashCode()} over the table (Fibonacci hashing: the top bits of hash × 2³²/φ). */
+    private static final int SPREAD = 0x9E3779B9;
+
     private final List<String> entries;
-    private final Map<String, Integer> ids;
+    /** The characters of every entry, back to back: entry id {@code i} is {@code chars[offsets[i-1] .. offsets[i])}. */
+    private final char[] chars;
+    private final int[] offsets;
+    /**
+     * Open addressing with linear probing, at most half full: each slot is 0 (empty) or {@code hash << 32 | id},
+     * so that one read of the slot rejects almost every other entry without touching its characters.
+     */
+    private final long[] table;
+    private final int mask;
+    private final int shift;
 
     private Vocabulary(List<String> entries) {
         this.entries = Collections.unmodifiableList(new ArrayList<>(entries));
-        this.ids = new HashMap<>(entries.size() * 2);
-        for (int i = 0; i < entries.size(); i++) {
-            String e = entries.get(i);
+        int n = this.entries.size();
+        int capacity = Integer.highestOneBit(Math.max(2, 2 * n - 1)) << 1; // a power of two >= 2n, load <= 1/2
+        this.table = new long[capacity];
+        this.mask = capacity - 1;
+        this.shift = Integer.numberOfLeadingZeros(capacity) + 1;
+        this.offsets = new int[n + 1];
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            String e = this.entries.get(i);
             if (e == null || e.isEmpty()) {
                 throw new IllegalArgumentException("vocabulary entry " + i + " is empty");
             }
-            if (ids.put(e, i + 1) != null) {
-                throw new IllegalArgumentException("vocabulary entry '" + e + "' appears twice");
+            total += e.length();
+            if (total > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("the vocabulary's entries hold more than 2^31 characters");
             }
+            offsets[i + 1] = (int) total;
         }
+        this.chars = new char[(int) total];
+        for (int i = 0; i < n; i++) {
+            String e = this.entries.get(i);
+            e.getChars(0, e.length(), chars, offsets[i]);
+            int hash = e.hashCode();
+            int slot = slotOf(hash);
+            for (long v = table[slot]; v != 0; v = table[slot]) {
+                if ((int) (v >>> 32) == hash && matches((int) v, chars, offsets[i], e.length())) {
+                    throw new IllegalArgumentException("vocabulary entry '" + e + "' appears twice");
+                }
+                slot = (slot + 1) & mask;
+            }
+            table[slot] = ((long) hash << 32) | (i + 1);
+        }
+    }
+
+    private int slotOf(int hash) {
+        return (hash * SPREAD) >>> shift;
+    }
+
+    /** Whether entry {@code id} is {@code a[from .. from + length)}. */
+    private boolean matches(int id, char[] a, int from, int length) {
+        int start = offsets[id - 1];
+        return offsets[id] - start == length && Arrays.equals(chars, start, start + length, a, from, from + length);
     }
 
     /** A vocabulary with the given entries, which take ids 1, 2, … in this order. */
@@ -87,8 +136,49 @@ public final class Vocabulary {
 
     /** The id of {@code token}, or -1 when it is not an entry. */
     public int id(String token) {
-        Integer id = ids.get(token);
-        return id == null ? -1 : id;
+        if (token == null) {
+            return -1;
+        }
+        int hash = token.hashCode();
+        int length = token.length();
+        for (int slot = slotOf(hash); ; slot = (slot + 1) & mask) {
+            long v = table[slot];
+            if (v == 0) {
+                return -1;
+            }
+            if ((int) (v >>> 32) == hash) {
+                int id = (int) v;
+                if (offsets[id] - offsets[id - 1] == length && sameChars(token, offsets[id - 1])) {
+                    return id;
+                }
+            }
+        }
+    }
+
+    private boolean sameChars(String token, int start) {
+        for (int k = 0; k < token.length(); k++) {
+            if (chars[start + k] != token.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The id of the token {@code a[from .. from + length)}, or -1 when it is not an entry, without making a
+     * {@code String} of it. {@code hash} must be the range's {@link String#hashCode()}: {@code a[from]·31^(length-1)
+     * + … + a[from+length-1]}, in {@code int} arithmetic.
+     */
+    int find(char[] a, int from, int length, int hash) {
+        for (int slot = slotOf(hash); ; slot = (slot + 1) & mask) {
+            long v = table[slot];
+            if (v == 0) {
+                return -1;
+            }
+            if ((int) (v >>> 32) == hash && matches((int) v, a, from, length)) {
+                return (int) v;
+            }
+        }
     }
 
     /** The entry with id {@code id} (1..size()). */

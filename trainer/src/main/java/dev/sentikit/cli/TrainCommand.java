@@ -29,7 +29,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code trainer train}: trains a model and writes its checkpoint. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Trains a model on a labelled file (TSV label<TAB>text, CSV or JSONL with named columns) "
-                + "and writes the checkpoint, vocabulary and metrics.json to the output directory.")
+                + "and writes the checkpoint, vocabulary and metrics.json to the output directory. "
+                + "A killed run continues where it stopped with --resume DIR. "
+                + "Mixed precision is not offered: DJL 0.33's PyTorch engine has no automatic mixed precision API, "
+                + "so training runs in float32.")
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -42,8 +45,33 @@ final class TrainCommand implements Callable<Integer> {
             description = "Validation data (default: a seeded, stratified 10% of --data).")
     Path valid;
 
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where to write the checkpoint.")
+    @Option(names = "--output", paramLabel = "DIR", description = "Where to write the checkpoint (required unless "
+            + "--resume is given).")
     Path output;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR (its --output) where it "
+            + "stopped, from DIR/last/ (or the checkpoint before it if that one is damaged): the configuration comes "
+            + "from the checkpoint; give only --data (and --valid if the run had one), which must be the same files.")
+    Path resume;
+
+    @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "N", description = "Also write DIR/last/ "
+            + "every N optimizer steps within an epoch, so that --resume loses less (default: ${DEFAULT-VALUE}, "
+            + "at the end of each epoch only).")
+    int checkpointEvery;
+
+    @Option(names = "--accumulate", defaultValue = "1", paramLabel = "N", description = "Sum the gradients of N "
+            + "batches before each optimizer step: an effective batch of N x --batch-size in the memory of one "
+            + "(default: ${DEFAULT-VALUE}).")
+    int accumulate;
+
+    @Option(names = "--warmup-steps", defaultValue = "0", paramLabel = "N", description = "Raise the learning rate "
+            + "linearly from 0 to --lr over the first N optimizer steps (default: ${DEFAULT-VALUE}).")
+    int warmupSteps;
+
+    @Option(names = "--lr-decay", defaultValue = "none", paramLabel = "none|linear|cosine", description = "After the "
+            + "warm-up, keep the learning rate, or lower it linearly or along a cosine to 0 at the last step "
+            + "(default: ${DEFAULT-VALUE}).")
+    String lrDecay;
 
     @Option(names = "--model", defaultValue = "bag", paramLabel = "NAME",
             description = "Architecture: bag, cnn or bilstm (default: ${DEFAULT-VALUE}).")
@@ -124,10 +152,21 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
+    /** Options that --resume takes; the others come from the checkpoint. */
+    private static final java.util.Set<String> RESUME_OPTIONS = java.util.Set.of("--data", "--valid", "--resume",
+            "--device", "--progress", "--format", "--label-column", "--text-column", "--strict");
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (resume != null) {
+            return resume(out, err);
+        }
+        if (output == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required option: '--output=DIR' (or --resume DIR to continue a run)");
+        }
         Architecture architecture = Architecture.parse(model);
         if (embeddings != null) {
             int fileDim = dev.sentikit.train.PretrainedEmbeddings.dimension(embeddings);
@@ -152,6 +191,10 @@ final class TrainCommand implements Callable<Integer> {
                 .optCalibrate(!noCalibration)
                 .optPatience(patience)
                 .optEmbeddings(embeddings)
+                .optAccumulate(accumulate)
+                .optWarmupSteps(warmupSteps)
+                .optLrDecay(TrainingConfig.LrDecay.parse(lrDecay))
+                .optCheckpointEvery(checkpointEvery)
                 .build();
         Device[] devices = TrainingDevices.resolve(device);
 
@@ -182,28 +225,95 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint checkpoint;
         try (Progress progress = Progress.forOutput(out, progressMode == null ? Progress.isTerminal()
                 : progressMode == ProgressMode.bar)) {
-            SentimentTrainer trainer = new SentimentTrainer(config, devices, new TrainingListener() {
-                @Override
-                public void epochStarted(int epoch, int epochCount, int steps) {
-                    progress.startEpoch(epoch, epochCount, steps);
-                }
-
-                @Override
-                public void stepEnded(int step, double loss, int examples) {
-                    progress.step(step, loss, examples);
-                }
-
-                @Override
-                public void epochEnded(EpochResult result) {
-                    progress.endEpoch(result);
-                }
-            });
+            SentimentTrainer trainer = new SentimentTrainer(config, devices, listener(progress, err));
             checkpoint = trainer.train(train, heldOut, new SentimentTrainer.DataSources(data.toString(),
                     trainData.sha256(), validName, validSha, commandLine), output);
             if (trainer.embeddingCoverage() != null) {
                 progress.message("embeddings: " + trainer.embeddingCoverage());
             }
         }
+        return finish(out, checkpoint);
+    }
+
+    private static TrainingListener listener(Progress progress, PrintWriter err) {
+        return new TrainingListener() {
+            @Override
+            public void epochStarted(int epoch, int epochCount, int steps) {
+                progress.startEpoch(epoch, epochCount, steps);
+            }
+
+            @Override
+            public void stepEnded(int step, double loss, int examples) {
+                progress.step(step, loss, examples);
+            }
+
+            @Override
+            public void epochEnded(EpochResult result) {
+                progress.endEpoch(result);
+            }
+
+            @Override
+            public void warning(String message) {
+                progress.message(message);
+            }
+        };
+    }
+
+    /** --resume DIR: the configuration and labels come from DIR's checkpoint; the data must be the run's. */
+    private int resume(PrintWriter out, PrintWriter err) throws Exception {
+        for (var option : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!RESUME_OPTIONS.contains(option.longestName())) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), option.longestName()
+                        + " cannot be combined with --resume: the run's settings come from its checkpoint (only "
+                        + "--data, --valid, --device, --progress and the data-reading options are taken)");
+            }
+        }
+        dev.sentikit.train.LastCheckpoint last = dev.sentikit.train.LastCheckpoint.find(resume,
+                m -> err.println("warning: " + m));
+        var provenance = last.card().provenance();
+        TrainingConfig config = last.config();
+        LabeledData trainData = dataOptions.read(data, last.card().labels(), err);
+        if (provenance.trainSha256() != null && !provenance.trainSha256().equals(trainData.sha256())) {
+            throw new IllegalArgumentException(data + " is not the data of the run in " + resume + ": its SHA-256 is "
+                    + trainData.sha256() + ", the run was trained on " + provenance.trainData() + " with SHA-256 "
+                    + provenance.trainSha256());
+        }
+        Examples train = DataOptions.toExamples(trainData);
+        Examples heldOut;
+        if (provenance.validSha256() != null) {
+            if (valid == null) {
+                throw new IllegalArgumentException("the run in " + resume + " validated on " + provenance.validData()
+                        + ": give it again with --valid");
+            }
+            LabeledData validData = dataOptions.read(valid, last.card().labels(), err);
+            if (!provenance.validSha256().equals(validData.sha256())) {
+                throw new IllegalArgumentException(valid + " is not the validation data of the run in " + resume
+                        + ": its SHA-256 is " + validData.sha256() + ", the run's (" + provenance.validData()
+                        + ") is " + provenance.validSha256());
+            }
+            heldOut = DataOptions.toExamples(validData);
+        } else {
+            if (valid != null) {
+                throw new IllegalArgumentException("the run in " + resume + " held out part of --data for validation ("
+                        + provenance.validData() + "); --valid cannot be given when resuming it");
+            }
+            Split split = Split.stratified(train, config.validFraction(), config.seed());
+            train = split.train();
+            heldOut = split.heldOut();
+        }
+        Device[] devices = TrainingDevices.resolve(device);
+        out.printf("resuming %s (%s on %d examples, validating on %d; device %s)%n", resume,
+                config.architecture().id(), train.size(), heldOut.size(), Arrays.toString(devices));
+        Checkpoint checkpoint;
+        try (Progress progress = Progress.forOutput(out, progressMode == null ? Progress.isTerminal()
+                : progressMode == ProgressMode.bar)) {
+            SentimentTrainer trainer = new SentimentTrainer(config, devices, listener(progress, err));
+            checkpoint = trainer.resume(train, heldOut, last, resume);
+        }
+        return finish(out, checkpoint);
+    }
+
+    private static int finish(PrintWriter out, Checkpoint checkpoint) throws java.io.IOException {
         if (checkpoint.card().calibration() != null) {
             var c = checkpoint.card().calibration();
             out.printf("calibration: temperature %.3f, expected calibration error %.4f -> %.4f (validation)%n",

@@ -3,6 +3,7 @@ package dev.sentikit.train;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -13,8 +14,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.Batchifier;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
@@ -106,6 +105,32 @@ public final class SentimentTrainer {
      * @return the checkpoint written
      */
     public Checkpoint train(Examples train, Examples valid, DataSources sources, Path outputDir) throws IOException {
+        return run(train, valid, sources, outputDir, null);
+    }
+
+    /**
+     * Continues the run whose checkpoint is {@code from} (see {@link LastCheckpoint#find}) in {@code outputDir}:
+     * same epoch and batch, same optimizer state, same order of the data. This trainer's configuration must be
+     * {@code from.config()}, and {@code train} and {@code valid} the run's data. On the CPU the result is
+     * bit-identical to a run that was never interrupted.
+     *
+     * @return the checkpoint written
+     */
+    public Checkpoint resume(Examples train, Examples valid, LastCheckpoint from, Path outputDir) throws IOException {
+        Objects.requireNonNull(from, "from");
+        if (!from.config().toMap().equals(config.toMap())) {
+            throw new IllegalArgumentException("the configuration differs from the checkpoint's: " + config.toMap()
+                    + " vs " + from.config().toMap());
+        }
+        if (!from.card().labels().equals(train.labels())) {
+            throw new IllegalArgumentException("the data's labels " + train.labels() + " differ from the checkpoint's "
+                    + from.card().labels());
+        }
+        return run(train, valid, null, outputDir, from);
+    }
+
+    private Checkpoint run(Examples train, Examples valid, DataSources sources, Path outputDir, LastCheckpoint resume)
+            throws IOException {
         if (!train.labels().equals(valid.labels())) {
             throw new IllegalArgumentException("training labels " + train.labels() + " differ from validation labels "
                     + valid.labels());
@@ -123,10 +148,16 @@ public final class SentimentTrainer {
         int[][] trainIds = encodeAll(encoder, train.texts());
         long rows = encoder.idSpace();
 
-        ModelCard card = new ModelCard(ModelFormat.FORMAT_VERSION, outputDir.getFileName().toString(),
-                null, config.architecture().id(), labels, config.encoder(), vocabulary.size(), rows,
-                provenance(sources), Map.of(), null);
-        Checkpoint checkpoint = new Checkpoint(outputDir, card, vocabulary);
+        ModelCard baseCard = resume != null ? resume.card()
+                : new ModelCard(ModelFormat.FORMAT_VERSION, outputDir.getFileName().toString(),
+                        null, config.architecture().id(), labels, config.encoder(), vocabulary.size(), rows,
+                        provenance(sources), Map.of(), null);
+        if (baseCard.embeddingRows() != rows || baseCard.vocabularySize() != vocabulary.size()) {
+            throw new IllegalArgumentException("the data gives a vocabulary of " + vocabulary.size() + " entries, "
+                    + "the checkpoint was trained with " + baseCard.vocabularySize() + ": it is not the same data");
+        }
+        ModelCard card = baseCard;
+        Checkpoint checkpoint;
         Checkpoint.writeJson(outputDir, Checkpoint.VOCABULARY, vocabulary.entries());
         Checkpoint.writeJson(outputDir, Checkpoint.PARITY_TEXTS,
                 valid.texts().subList(0, Math.min(PARITY_TEXTS, valid.size())));
@@ -135,37 +166,104 @@ public final class SentimentTrainer {
         Random random = new Random(config.seed());
         SentimentBlock block = config.architecture().newBlock(rows, config.embeddingDim(), labels.size(),
                 config.hiddenSize());
+        int batches = (train.size() + config.batchSize() - 1) / config.batchSize();
+        int stepsPerEpoch = (batches + config.accumulate() - 1) / config.accumulate();
+        long totalSteps = (long) stepsPerEpoch * config.epochs();
         List<Map<String, Object>> history = new ArrayList<>();
         int bestEpoch = 0;
         double bestF1 = Double.NEGATIVE_INFINITY;
-        Files.createDirectories(outputDir.resolve(Checkpoint.LAST));
-        Files.deleteIfExists(outputDir.resolve(MetricsLog.FILE)); // a new run starts a new log
-        List<EpochResult> epochs = new ArrayList<>();
+        Map<String, Object> bestValidation = null;
+        int firstEpoch = 1;
+        int firstBatch = 0;
+        double resumedLoss = 0;
+        double resumedSeconds = 0;
+        boolean finished = false;
+        if (resume != null) {
+            TrainingState st = resume.state();
+            if (st.batchesPerEpoch() != batches) {
+                throw new IllegalArgumentException("the data gives " + batches + " batches per epoch, the checkpoint "
+                        + st.batchesPerEpoch() + ": it is not the same data");
+            }
+            history.addAll(st.history());
+            bestEpoch = st.bestEpoch();
+            bestF1 = bestEpoch == 0 ? Double.NEGATIVE_INFINITY : st.bestMacroF1();
+            bestValidation = st.bestValidation();
+            if (bestValidation != null) {
+                card = card.withMetrics(Map.of("validation", bestValidation));
+            }
+            finished = st.finished();
+            if (st.epochComplete()) {
+                firstEpoch = st.epoch() + 1;
+            } else {
+                firstEpoch = st.epoch();
+                firstBatch = st.batchesDone();
+                resumedLoss = st.lossSum();
+                resumedSeconds = st.seconds();
+            }
+            trimMetricsLog(outputDir, st.epochComplete() ? st.epoch() : st.epoch() - 1);
+        } else {
+            LastCheckpoint.clear(outputDir);
+            Files.deleteIfExists(outputDir.resolve(MetricsLog.FILE)); // a new run starts a new log
+        }
+        List<EpochResult> epochs = new ArrayList<>(MetricsLog.toEpochResults(history));
+        ResumableAdam adam = new ResumableAdam(step -> config.learningRateAt(step, totalSteps));
         try (MetricsLog metricsLog = MetricsLog.inDirectory(outputDir);
                 Model model = Model.newInstance(config.architecture().id(), devices[0], "PyTorch")) {
             model.setBlock(block);
             DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.learningRate())).build())
+                    .optOptimizer(adam)
                     .optDevices(devices)
                     .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT)
                     .optInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
             try (Trainer trainer = model.newTrainer(djlConfig)) {
                 trainer.initialize(new Shape(1, 1));
                 initializeEmbedding(block, random, vocabulary);
-                int steps = (train.size() + config.batchSize() - 1) / config.batchSize();
-                for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                Map<String, String> names = new LinkedHashMap<>();
+                for (ai.djl.util.Pair<String, Parameter> p : block.getParameters()) {
+                    names.put(p.getValue().getId(), p.getKey());
+                }
+                adam.setParameterNames(names);
+                if (resume != null) {
+                    restoreParameters(block, resume.parameters());
+                    try (java.io.InputStream in = Files.newInputStream(resume.optimizer())) {
+                        adam.load(in);
+                    }
+                    listener.warning("resuming " + outputDir + " from " + resume.dir() + ": "
+                            + (finished ? "the run had finished"
+                                    : firstBatch > 0 ? "epoch " + firstEpoch + " at batch " + (firstBatch + 1) + " of "
+                                            + batches : "epoch " + firstEpoch));
+                }
+                for (int epoch = firstEpoch; epoch <= config.epochs() && !finished; epoch++) {
                     long start = System.nanoTime();
                     int[] order = permutation(train.size(), new Random(config.seed() * 31 + epoch));
-                    double lossSum = 0;
-                    listener.epochStarted(epoch, config.epochs(), steps);
-                    for (int s = 0; s < steps; s++) {
+                    double lossSum = epoch == firstEpoch ? resumedLoss : 0;
+                    double priorSeconds = epoch == firstEpoch ? resumedSeconds : 0;
+                    int from0 = epoch == firstEpoch ? firstBatch : 0;
+                    listener.epochStarted(epoch, config.epochs(), batches);
+                    for (int s = from0; s < batches; s++) {
                         int from = s * config.batchSize();
                         int to = Math.min(train.size(), from + config.batchSize());
-                        double loss = step(trainer, trainIds, train.targets(), order, from, to, s, steps);
+                        int groupFrom = (s / config.accumulate()) * config.accumulate() * config.batchSize();
+                        int groupTo = Math.min(train.size(), groupFrom + config.accumulate() * config.batchSize());
+                        double scale = config.accumulate() == 1 ? 1.0 : (to - from) / (double) (groupTo - groupFrom);
+                        double loss = forwardBackward(trainer, trainIds, train.targets(), order, from, to, s, batches,
+                                scale);
                         lossSum += loss * (to - from);
+                        boolean stepNow = (s + 1) % config.accumulate() == 0 || s + 1 == batches;
+                        if (stepNow) {
+                            trainer.step();
+                            adam.stepTaken();
+                        }
                         listener.stepEnded(s + 1, loss, to - from);
+                        if (stepNow && s + 1 < batches && config.checkpointEvery() > 0
+                                && adam.optimizerSteps() % config.checkpointEvery() == 0) {
+                            double seconds = priorSeconds + (System.nanoTime() - start) / 1e9;
+                            writeLast(outputDir, block, adam, baseCard, new TrainingState(TrainingState.FORMAT_VERSION,
+                                    epoch, s + 1, batches, adam.optimizerSteps(), false, lossSum, seconds, bestEpoch,
+                                    bestEpoch == 0 ? 0 : bestF1, bestValidation, history, null));
+                        }
                     }
-                    double seconds = (System.nanoTime() - start) / 1e9;
+                    double seconds = priorSeconds + (System.nanoTime() - start) / 1e9;
                     float[][] probabilities = TrainedModel.predict(block, encoder, valid.texts(),
                             trainer.getManager(), true);
                     SentimentEvaluation evaluation = new SentimentEvaluator(outputDir.getFileName().toString()).evaluate(labels, valid.targets(), probabilities);
@@ -178,13 +276,14 @@ public final class SentimentTrainer {
                     line.put("valid_macro_f1", result.validMacroF1());
                     line.put("examples_per_second", result.examplesPerSecond());
                     history.add(line);
-                    // The latest epoch is always kept; the directory itself holds the best one so far.
-                    saveParameters(block, outputDir.resolve(Checkpoint.LAST));
+                    // The directory itself holds the best epoch so far; last/ the latest, written after it so that
+                    // a resumed run never lacks the best parameters its state refers to.
                     boolean improved = bestEpoch == 0 || evaluation.macroF1() > bestF1;
                     if (improved) {
                         bestEpoch = epoch;
                         bestF1 = evaluation.macroF1();
-                        card = card.withMetrics(Map.of("validation", evaluation.toMap()));
+                        bestValidation = evaluation.toMap();
+                        card = card.withMetrics(Map.of("validation", bestValidation));
                         saveParameters(block, outputDir);
                         Checkpoint.writeJson(outputDir, Checkpoint.CARD, card);
                     }
@@ -193,14 +292,20 @@ public final class SentimentTrainer {
                     metrics.put("best_epoch", bestEpoch);
                     metrics.put("epochs", history);
                     Checkpoint.writeJson(outputDir, Checkpoint.METRICS, metrics);
-                    metricsLog.append(result, config.learningRate(), seconds, Map.of("best_epoch", bestEpoch));
+                    float lr = adam.optimizerSteps() == 0 ? config.learningRate() : adam.lastLearningRate();
+                    metricsLog.append(result, lr, seconds, Map.of("best_epoch", bestEpoch));
+                    finished = epoch == config.epochs()
+                            || config.patience() > 0 && epoch - bestEpoch >= config.patience();
+                    writeLast(outputDir, block, adam, baseCard, new TrainingState(TrainingState.FORMAT_VERSION, epoch,
+                            batches, batches, adam.optimizerSteps(), finished, lossSum, seconds, bestEpoch, bestF1,
+                            bestValidation, history, null));
                     epochs.add(result);
                     listener.epochEnded(result);
-                    if (config.patience() > 0 && epoch - bestEpoch >= config.patience()) {
-                        break; // early stopping: no better validation macro-F1 for `patience` epochs
-                    }
+                    // early stopping (finished): no better validation macro-F1 for `patience` epochs
                 }
             }
+        } catch (EngineException e) {
+            throw outOfMemory(e);
         }
         checkpoint = new Checkpoint(outputDir, card, vocabulary);
         try (TrainedModel best = TrainedModel.load(checkpoint, devices[0])) {
@@ -229,9 +334,13 @@ public final class SentimentTrainer {
         return checkpoint;
     }
 
-    /** One optimizer step on examples {@code order[from..to)}; returns the batch's mean loss. */
-    private static double step(Trainer trainer, int[][] ids, int[] targets, int[] order, int from, int to,
-            int stepIndex, int steps) {
+    /**
+     * The forward and backward pass of examples {@code order[from..to)}, adding their gradients, times
+     * {@code scale}, to the parameters' (PyTorch accumulates gradients until the optimizer step, whose update
+     * zeroes them); returns the batch's mean loss.
+     */
+    private static double forwardBackward(Trainer trainer, int[][] ids, int[] targets, int[] order, int from, int to,
+            int stepIndex, int steps, double scale) {
         int size = to - from;
         int width = 1;
         for (int i = from; i < to; i++) {
@@ -257,12 +366,11 @@ public final class SentimentTrainer {
                     for (Batch split : splits) {
                         NDList preds = trainer.forward(split.getData());
                         NDArray lossValue = trainer.getLoss().evaluate(split.getLabels(), preds);
-                        collector.backward(lossValue);
                         loss += lossValue.getFloat() * split.getSize();
+                        collector.backward(scale == 1.0 ? lossValue : lossValue.mul((float) scale));
                     }
                 }
             }
-            trainer.step();
             return loss / size;
         }
     }
@@ -288,6 +396,74 @@ public final class SentimentTrainer {
     /** What the pretrained vectors covered in the last run, or null when none were used. */
     public PretrainedEmbeddings.Coverage embeddingCoverage() {
         return coverage;
+    }
+
+    /** Writes a new last/ (see {@link LastCheckpoint}). */
+    private static void writeLast(Path outputDir, SentimentBlock block, ResumableAdam adam, ModelCard baseCard,
+            TrainingState state) throws IOException {
+        LastCheckpoint.write(outputDir, dir -> {
+            saveParameters(block, dir);
+            Checkpoint.writeAtomically(dir.resolve(LastCheckpoint.OPTIMIZER), adam::save);
+            Checkpoint.writeJson(dir, Checkpoint.CARD, baseCard);
+        }, state);
+    }
+
+    /** Copies the parameters saved in {@code file} into the block's (initialized) parameters, in place. */
+    private void restoreParameters(SentimentBlock block, Path file) throws IOException {
+        SentimentBlock saved = config.architecture().newBlock(block.embedding().getArray().getShape().get(0),
+                config.embeddingDim(), block.labels(), config.hiddenSize());
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager(Device.cpu());
+                java.io.InputStream in = Files.newInputStream(file);
+                java.io.DataInputStream data = new java.io.DataInputStream(new java.io.BufferedInputStream(in))) {
+            saved.loadParameters(manager, data);
+            var target = block.getParameters();
+            var source = saved.getParameters();
+            if (target.size() != source.size()) {
+                throw new IOException(file + " holds " + source.size() + " parameters, the model has "
+                        + target.size());
+            }
+            for (int i = 0; i < target.size(); i++) {
+                NDArray to = target.get(i).getValue().getArray();
+                NDArray from = source.get(i).getValue().getArray();
+                if (!to.getShape().equals(from.getShape())) {
+                    throw new IOException(file + ": parameter " + target.get(i).getKey() + " has shape "
+                            + from.getShape() + ", the model " + to.getShape());
+                }
+                to.set(java.nio.FloatBuffer.wrap(from.toFloatArray()));
+            }
+        } catch (ai.djl.MalformedModelException e) {
+            throw new IOException(file + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    /** Keeps the lines of metrics.jsonl up to {@code epoch}: later ones are repeated by the resumed run. */
+    private static void trimMetricsLog(Path outputDir, int epoch) throws IOException {
+        Path file = outputDir.resolve(MetricsLog.FILE);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        StringBuilder kept = new StringBuilder();
+        for (Map<String, Object> line : MetricsLog.read(file)) {
+            Object e = line.get("epoch");
+            if (e instanceof Number n && n.intValue() <= epoch) {
+                kept.append(ModelFormat.json().writeValueAsString(line)).append('\n');
+            }
+        }
+        byte[] bytes = kept.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Checkpoint.writeAtomically(file, out -> out.write(bytes));
+    }
+
+    /** An engine error, turned into advice when the device ran out of memory. */
+    private RuntimeException outOfMemory(EngineException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        if (!m.contains("out of memory")) {
+            return e;
+        }
+        int half = Math.max(1, config.batchSize() / 2);
+        return new TrainingOutOfMemoryException("the device ran out of memory with --batch-size "
+                + config.batchSize() + ": try a smaller batch and accumulate gradients to keep the effective batch, "
+                + "e.g. --batch-size " + half + " --accumulate " + config.accumulate() * 2
+                + " (the output directory's last/ can be resumed with --resume)", e);
     }
 
     private static void saveParameters(SentimentBlock block, Path dir) throws IOException {

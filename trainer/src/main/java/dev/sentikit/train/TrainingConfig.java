@@ -40,6 +40,29 @@ public final class TrainingConfig {
     private final boolean calibrate;
     private final java.nio.file.Path embeddings;
     private final int patience;
+    private final int accumulate;
+    private final int warmupSteps;
+    private final LrDecay lrDecay;
+    private final int checkpointEvery;
+
+    /** How the learning rate falls after the warm-up: not at all, or linearly or along a cosine to 0 at the last step. */
+    public enum LrDecay {
+        NONE, LINEAR, COSINE;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Parses none, linear or cosine. */
+        public static LrDecay parse(String s) {
+            for (LrDecay d : values()) {
+                if (d.id().equalsIgnoreCase(s.trim())) {
+                    return d;
+                }
+            }
+            throw new IllegalArgumentException("learning-rate decay must be none, linear or cosine, got '" + s + "'");
+        }
+    }
 
     private TrainingConfig(Builder b) {
         this.architecture = b.architecture;
@@ -56,6 +79,100 @@ public final class TrainingConfig {
         this.calibrate = b.calibrate;
         this.embeddings = b.embeddings;
         this.patience = b.patience;
+        this.accumulate = b.accumulate;
+        this.warmupSteps = b.warmupSteps;
+        this.lrDecay = b.lrDecay;
+        this.checkpointEvery = b.checkpointEvery;
+    }
+
+    /** Batches whose gradients are summed before each optimizer step (1: a step per batch). */
+    public int accumulate() {
+        return accumulate;
+    }
+
+    /** Optimizer steps over which the learning rate rises linearly from 0 to {@link #learningRate()}. */
+    public int warmupSteps() {
+        return warmupSteps;
+    }
+
+    public LrDecay lrDecay() {
+        return lrDecay;
+    }
+
+    /** Also write {@code last/} every this many optimizer steps within an epoch; 0: only at the end of epochs. */
+    public int checkpointEvery() {
+        return checkpointEvery;
+    }
+
+    /**
+     * The learning rate of optimizer step {@code step} (1-based) of a run of {@code totalSteps} steps: the
+     * linear warm-up from 0, then the decay, which reaches 0 at the last step.
+     */
+    public float learningRateAt(long step, long totalSteps) {
+        if (warmupSteps > 0 && step <= warmupSteps) {
+            return (float) (learningRate * (double) step / warmupSteps);
+        }
+        if (lrDecay == LrDecay.NONE || totalSteps <= warmupSteps) {
+            return learningRate;
+        }
+        double span = totalSteps - warmupSteps;
+        double progress = Math.min(1.0, (step - warmupSteps) / span);
+        double factor = lrDecay == LrDecay.LINEAR ? 1.0 - progress : 0.5 * (1.0 + Math.cos(Math.PI * progress));
+        return (float) (learningRate * factor);
+    }
+
+    /**
+     * The configuration recorded in a model card (its provenance hyperparameters and its encoder), as
+     * {@link #toMap()} wrote it; what {@code --resume} runs with.
+     *
+     * @throws IllegalArgumentException when the card lacks a setting
+     */
+    public static TrainingConfig fromCard(dev.sentikit.model.ModelCard card) {
+        if (card.provenance() == null || card.provenance().hyperparameters() == null) {
+            throw new IllegalArgumentException("the model card has no provenance.hyperparameters");
+        }
+        Map<String, Object> h = card.provenance().hyperparameters();
+        Builder b = builder()
+                .optArchitecture(Architecture.parse(string(h, "model")))
+                .optEncoder(card.encoder())
+                .optEpochs(integer(h, "epochs", null))
+                .optBatchSize(integer(h, "batch_size", null))
+                .optLearningRate(((Number) require(h, "learning_rate")).floatValue())
+                .optEmbeddingDim(integer(h, "embedding_dim", null))
+                .optMinCount(integer(h, "min_count", null))
+                .optMaxVocabulary(integer(h, "max_vocabulary", null))
+                .optValidFraction(((Number) require(h, "valid_fraction")).doubleValue())
+                .optSeed(((Number) require(h, "seed")).longValue())
+                .optCalibrate(Boolean.TRUE.equals(require(h, "calibrate")))
+                .optPatience(integer(h, "patience", 0))
+                .optAccumulate(integer(h, "accumulate", 1))
+                .optWarmupSteps(integer(h, "warmup_steps", 0))
+                .optLrDecay(LrDecay.parse(h.getOrDefault("lr_decay", "none").toString()))
+                .optCheckpointEvery(integer(h, "checkpoint_every", 0));
+        if (h.get("hidden_size") != null) {
+            b.optHiddenSize(integer(h, "hidden_size", null));
+        }
+        return b.build();
+    }
+
+    private static Object require(Map<String, Object> h, String key) {
+        Object v = h.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("the model card has no provenance.hyperparameters." + key);
+        }
+        return v;
+    }
+
+    private static String string(Map<String, Object> h, String key) {
+        return require(h, key).toString();
+    }
+
+    private static int integer(Map<String, Object> h, String key, Integer fallback) {
+        Object v = fallback == null ? require(h, key) : h.getOrDefault(key, fallback);
+        if (!(v instanceof Number)) {
+            throw new IllegalArgumentException("provenance.hyperparameters." + key + " is not a number: " + v);
+        }
+        return ((Number) v).intValue();
     }
 
     /** Stop after this many epochs without a better validation macro-F1; 0 never stops early. */
@@ -139,6 +256,10 @@ public final class TrainingConfig {
         m.put("seed", seed);
         m.put("calibrate", calibrate);
         m.put("patience", patience);
+        m.put("accumulate", accumulate);
+        m.put("warmup_steps", warmupSteps);
+        m.put("lr_decay", lrDecay.id());
+        m.put("checkpoint_every", checkpointEvery);
         if (embeddings != null) {
             m.put("embeddings", embeddings.getFileName().toString());
         }
@@ -161,8 +282,40 @@ public final class TrainingConfig {
         private boolean calibrate = true;
         private java.nio.file.Path embeddings;
         private int patience;
+        private int accumulate = 1;
+        private int warmupSteps;
+        private LrDecay lrDecay = LrDecay.NONE;
+        private int checkpointEvery;
 
         private Builder() {}
+
+        /** Sums the gradients of {@code n} batches before each optimizer step (effective batch n × batch size). */
+        public Builder optAccumulate(int n) {
+            this.accumulate = positive("accumulate", n);
+            return this;
+        }
+
+        public Builder optWarmupSteps(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("warm-up steps must be >= 0, got " + n);
+            }
+            this.warmupSteps = n;
+            return this;
+        }
+
+        public Builder optLrDecay(LrDecay decay) {
+            this.lrDecay = Objects.requireNonNull(decay, "decay");
+            return this;
+        }
+
+        public Builder optCheckpointEvery(int steps) {
+            if (steps < 0) {
+                throw new IllegalArgumentException("checkpoint-every must be >= 0 (0 = at the end of epochs), got "
+                        + steps);
+            }
+            this.checkpointEvery = steps;
+            return this;
+        }
 
         public Builder optPatience(int epochs) {
             if (epochs < 0) {

@@ -17,4 +17,7 @@ public interface TrainingListener {
 
     /** An epoch ended and was evaluated. */
     default void epochEnded(EpochResult result) {}
+
+    /** Something worth telling a person, such as a damaged checkpoint skipped on resume. */
+    default void warning(String message) {}
 }

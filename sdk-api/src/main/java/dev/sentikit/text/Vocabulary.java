@@ -1,7 +1,6 @@
 package dev.sentikit.text;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -80,7 +79,16 @@ public final class Vocabulary {
     /** Whether entry {@code id} is {@code a[from .. from + length)}. */
     private boolean matches(int id, char[] a, int from, int length) {
         int start = offsets[id - 1];
-        return offsets[id] - start == length && Arrays.equals(chars, start, start + length, a, from, from + length);
+        if (offsets[id] - start != length) {
+            return false;
+        }
+        // A plain loop: tokens are short, and Arrays.equals on ranges costs more in its checks than it saves.
+        for (int k = 0; k < length; k++) {
+            if (chars[start + k] != a[from + k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A vocabulary with the given entries, which take ids 1, 2, … in this order. */

@@ -42,7 +42,7 @@ final class TrainCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--valid", paramLabel = "FILE",
-            description = "Validation data (default: a seeded, stratified 10% of --data).")
+            description = "Validation data (default: a seeded, stratified 10%% of --data).")
     Path valid;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Where to write the checkpoint (required unless "
@@ -55,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
     Path resume;
 
     @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "N", description = "Also write DIR/last/ "
-            + "every N optimizer steps within an epoch, so that --resume loses less (default: ${DEFAULT-VALUE}, "
+            + "every N optimizer steps (counted over the run) within epochs, so that --resume loses less (default: ${DEFAULT-VALUE}, "
             + "at the end of each epoch only).")
     int checkpointEvery;
 

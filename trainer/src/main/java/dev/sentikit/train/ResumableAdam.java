@@ -47,7 +47,7 @@ public final class ResumableAdam extends Optimizer {
     private final LongFunction<Float> schedule;
     private final Map<String, String> names = new HashMap<>();
     /** Per parameter name: its moments and step count. */
-    private final Map<String, State> states = new LinkedHashMap<>();
+    private final Map<String, State> states = new java.util.TreeMap<>(); // by name: the same order in every run
     private long optimizerSteps;
     private float lastLearningRate;
 
@@ -188,7 +188,7 @@ public final class ResumableAdam extends Optimizer {
             }
             long steps = data.readLong();
             int count = data.readInt();
-            Map<String, State> read = new LinkedHashMap<>();
+            Map<String, State> read = new java.util.TreeMap<>();
             for (int i = 0; i < count; i++) {
                 String name = data.readUTF();
                 State s = new State();

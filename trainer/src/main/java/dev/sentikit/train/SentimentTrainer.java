@@ -305,7 +305,7 @@ public final class SentimentTrainer {
                 }
             }
         } catch (EngineException e) {
-            throw outOfMemory(e);
+            throw outOfMemory(e, config.batchSize(), config.accumulate());
         }
         checkpoint = new Checkpoint(outputDir, card, vocabulary);
         try (TrainedModel best = TrainedModel.load(checkpoint, devices[0])) {
@@ -454,15 +454,15 @@ public final class SentimentTrainer {
     }
 
     /** An engine error, turned into advice when the device ran out of memory. */
-    private RuntimeException outOfMemory(EngineException e) {
+    static RuntimeException outOfMemory(EngineException e, int batchSize, int accumulate) {
         String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
         if (!m.contains("out of memory")) {
             return e;
         }
-        int half = Math.max(1, config.batchSize() / 2);
+        int half = Math.max(1, batchSize / 2);
         return new TrainingOutOfMemoryException("the device ran out of memory with --batch-size "
-                + config.batchSize() + ": try a smaller batch and accumulate gradients to keep the effective batch, "
-                + "e.g. --batch-size " + half + " --accumulate " + config.accumulate() * 2
+                + batchSize + ": try a smaller batch and accumulate gradients to keep the effective batch, "
+                + "e.g. --batch-size " + half + " --accumulate " + accumulate * 2
                 + " (the output directory's last/ can be resumed with --resume)", e);
     }
 

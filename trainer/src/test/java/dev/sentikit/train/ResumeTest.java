@@ -123,7 +123,9 @@ class ResumeTest {
         });
         TrainingState state = LastCheckpoint.find(resumed, m -> {}).state();
         assertEquals(2, state.epoch());
-        assertEquals(14, state.batchesDone(), "the latest mid-epoch checkpoint (every 7 steps) is at batch 14");
+        // 38 batches an epoch; optimizer steps are counted over the run: the latest multiple of 7 before step
+        // 38 + 17 = 55 is 49, batch 11 of epoch 2.
+        assertEquals(11, state.batchesDone(), "the latest mid-epoch checkpoint (every 7 steps)");
         resume(resumed);
         assertSameParameters(straight, resumed);
     }
@@ -261,5 +263,15 @@ class ResumeTest {
         Map<String, Object> h = Checkpoint.read(dir).card().provenance().hyperparameters();
         assertEquals("linear", h.get("lr_decay"));
         assertEquals(5, h.get("warmup_steps"));
+    }
+
+    @Test
+    void outOfMemoryBecomesAdvice() {
+        RuntimeException oom = SentimentTrainer.outOfMemory(new ai.djl.engine.EngineException(
+                "CUDA out of memory. Tried to allocate 2.00 GiB"), 256, 1);
+        assertTrue(oom instanceof TrainingOutOfMemoryException, oom.toString());
+        assertTrue(oom.getMessage().contains("--batch-size 128 --accumulate 2"), oom.getMessage());
+        ai.djl.engine.EngineException other = new ai.djl.engine.EngineException("shape mismatch");
+        assertTrue(SentimentTrainer.outOfMemory(other, 256, 1) == other);
     }
 }

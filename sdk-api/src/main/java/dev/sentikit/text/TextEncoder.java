@@ -224,15 +224,16 @@ public final class TextEncoder {
 
     /** 32-bit FNV-1a over the UTF-8 bytes of {@code token}. */
     static int fnv1a32(String token) {
-        return fnv1a32(token.toCharArray(), 0, token.length());
+        return fnv1a32(FNV_OFFSET_BASIS, token.toCharArray(), 0, token.length());
     }
 
     /**
-     * 32-bit FNV-1a over the UTF-8 encoding of {@code a[from .. to)}, computed from the characters: the bytes that
-     * {@code String.getBytes(UTF_8)} gives, so a lone surrogate counts as {@code '?'} (tokens never hold one).
+     * 32-bit FNV-1a, from the state {@code h}, over the UTF-8 encoding of {@code a[from .. to)}, computed from the
+     * characters: the bytes that {@code String.getBytes(UTF_8)} gives, so a lone surrogate counts as {@code '?'}
+     * (tokens never hold one).
      */
-    static int fnv1a32(char[] a, int from, int to) {
-        int h = FNV_OFFSET_BASIS;
+    private static int fnv1a32(int state, char[] a, int from, int to) {
+        int h = state;
         for (int j = from; j < to; j++) {
             int c = a[j];
             if (c < 0x80) {
@@ -463,20 +464,31 @@ public final class TextEncoder {
         int[] end = s.end;
         int[] hash = s.hashes(count);
         int[] power = s.power;
+        int[] fnv = s.fnv;
         int buckets = spec.hashBuckets();
         for (int k = 0; k < count; k++) {
             int from = start[k];
             int to = end[k];
+            // String.hashCode of the token, 31^length, and FNV-1a as if every character were ASCII (one byte).
             int h = 0;
             int p = 1;
+            int f = FNV_OFFSET_BASIS;
+            int any = 0;
             for (int j = from; j < to; j++) {
-                h = 31 * h + t[j];
+                int c = t[j];
+                h = 31 * h + c;
                 p *= 31;
+                f = (f ^ c) * FNV_PRIME;
+                any |= c;
+            }
+            if (any >= 0x80) {
+                f = fnv1a32(FNV_OFFSET_BASIS, t, from, to);
             }
             hash[k] = h;
             power[k] = p;
+            fnv[k] = f;
             int id = vocabulary.find(t, from, to - from, h);
-            dst[offset + k] = id > 0 ? id : firstBucket + Integer.remainderUnsigned(fnv1a32(t, from, to), buckets);
+            dst[offset + k] = id > 0 ? id : firstBucket + Integer.remainderUnsigned(f, buckets);
         }
         if (!spec.bigrams() || count < 2) {
             return count;
@@ -484,12 +496,17 @@ public final class TextEncoder {
         int bigrams = offset + count;
         for (int k = 0; k + 1 < count; k++) {
             // The bigram is tokens[start[k] .. end[k + 1]): token k, one space, token k + 1. Its String.hashCode
-            // follows from theirs: hash(a + " " + b) = (hash(a) * 31 + ' ') * 31^|b| + hash(b).
+            // follows from theirs: hash(a + " " + b) = (hash(a) * 31 + ' ') * 31^|b| + hash(b); its FNV-1a goes
+            // on from token k's over the space and token k + 1.
             int from = start[k];
             int to = end[k + 1];
             int h = (hash[k] * 31 + ' ') * power[k + 1] + hash[k + 1];
             int id = vocabulary.find(t, from, to - from, h);
-            dst[bigrams + k] = id > 0 ? id : firstBucket + Integer.remainderUnsigned(fnv1a32(t, from, to), buckets);
+            if (id < 0) {
+                id = firstBucket + Integer.remainderUnsigned(
+                        fnv1a32((fnv[k] ^ ' ') * FNV_PRIME, t, start[k + 1], to), buckets);
+            }
+            dst[bigrams + k] = id;
         }
         return 2 * count - 1;
     }
@@ -597,6 +614,7 @@ public final class TextEncoder {
         int[] end = new int[128];
         int[] hash = new int[128];
         int[] power = new int[128];
+        int[] fnv = new int[128];
         long[] ids = new long[256];
         long[] packed = new long[1024];
 
@@ -627,11 +645,12 @@ public final class TextEncoder {
             return start;
         }
 
-        /** The hash array, {@code power} the same length, for {@code n} tokens. */
+        /** The hash array, {@code power} and {@code fnv} the same length, for {@code n} tokens. */
         int[] hashes(int n) {
             if (hash.length < n) {
                 hash = new int[Math.max(n, 2 * hash.length)];
                 power = new int[hash.length];
+                fnv = new int[hash.length];
             }
             return hash;
         }
@@ -664,6 +683,7 @@ public final class TextEncoder {
             if (hash.length > RETAINED_CHARS) {
                 hash = new int[128];
                 power = new int[128];
+                fnv = new int[128];
             }
             if (ids.length > RETAINED_IDS) {
                 ids = new long[256];

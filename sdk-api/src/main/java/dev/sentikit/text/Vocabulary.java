@@ -11,38 +11,71 @@ import java.util.Map;
  * 1..size(); ids after them are the hash buckets of the {@link EncoderSpec}. Bigram entries are two words
  * joined by one space ({@code "not good"}). Immutable and thread-safe.
  *
- * <p>Lookups need no {@code String}: the entries' characters lie back to back in one array, indexed by an
- * open-addressing table keyed by {@link String#hashCode()}, so that the encoder can look up a token, or a bigram,
- * as a range of its own character buffer (see {@link #find}). Since the polynomial hash of {@code a + " " + b}
- * follows from those of {@code a} and {@code b}, a bigram costs one probe and, on a hit, one comparison.
+ * <p>Lookups need no {@code String}: the entries' characters lie back to back in one array, indexed by
+ * open-addressing tables keyed by {@link String#hashCode()}, so that the encoder can look up a token, or a
+ * bigram, as a range of its own character buffer (see {@link #find}); the polynomial hash of {@code a + " " + b}
+ * follows from those of {@code a} and {@code b}. Lookups are bound by memory latency, so the first
+ * {@value #HOT_ENTRIES} ids (a trained vocabulary's most frequent entries, as {@link #fromCounts} orders them)
+ * have a table of their own that stays in the CPU's caches, and the other entries a second table behind a Bloom
+ * filter, which answers most lookups of tokens that are not entries (half of all bigrams) without touching it.
  */
 public final class Vocabulary {
 
     /** The id of padding; an id sequence never holds it except as padding. */
     public static final int PAD_ID = 0;
 
-    /** Spreads {@link String#hashCode()} over the table (Fibonacci hashing: the top bits of hash × 2³²/φ). */
+    /**
+     * Entries in the small table: ids 1 to this. 8,192 cover about 88% of the word and 35% of the bigram
+     * lookups of English reviews with a 48,000-entry vocabulary (benchmarks/, docs/benchmarks.md), in a 128 KiB
+     * table.
+     */
+    static final int HOT_ENTRIES = 8192;
+
+    /** Bits of Bloom filter per entry of the large table, at least (rounded up to a power of two in all). */
+    private static final int FILTER_BITS_PER_ENTRY = 8;
+
+    /** Spreads {@link String#hashCode()} over a table (Fibonacci hashing: the top bits of hash × 2³²/φ). */
     private static final int SPREAD = 0x9E3779B9;
 
     private final List<String> entries;
     /** The characters of every entry, back to back: entry id {@code i} is {@code chars[offsets[i-1] .. offsets[i])}. */
     private final char[] chars;
     private final int[] offsets;
+    /** Ids 1 to {@link #HOT_ENTRIES}. */
+    private final Table hot;
+    /** The other ids; null when there are none. */
+    private final Table cold;
+    /**
+     * A blocked Bloom filter of the hashes in {@link #cold}: two bits of one 64-bit word per entry. A clear bit
+     * proves that a hash is not there; no entry is ever missed.
+     */
+    private final long[] filter;
+    private final int filterShift;
+
     /**
      * Open addressing with linear probing, at most half full: each slot is 0 (empty) or {@code hash << 32 | id},
-     * so that one read of the slot rejects almost every other entry without touching its characters.
+     * so that one read of a slot rejects almost every other entry without touching its characters.
      */
-    private final long[] table;
-    private final int mask;
-    private final int shift;
+    private static final class Table {
+        final long[] slots;
+        final int mask;
+        final int shift;
+
+        Table(int entries) {
+            int capacity = Integer.highestOneBit(Math.max(2, 2 * entries - 1)) << 1; // a power of two >= 2n
+            this.slots = new long[capacity];
+            this.mask = capacity - 1;
+            this.shift = Integer.numberOfLeadingZeros(capacity) + 1;
+        }
+
+        int slotOf(int hash) {
+            return (hash * SPREAD) >>> shift;
+        }
+    }
 
     private Vocabulary(List<String> entries) {
         this.entries = Collections.unmodifiableList(new ArrayList<>(entries));
         int n = this.entries.size();
-        int capacity = Integer.highestOneBit(Math.max(2, 2 * n - 1)) << 1; // a power of two >= 2n, load <= 1/2
-        this.table = new long[capacity];
-        this.mask = capacity - 1;
-        this.shift = Integer.numberOfLeadingZeros(capacity) + 1;
         this.offsets = new int[n + 1];
         long total = 0;
         for (int i = 0; i < n; i++) {
@@ -57,23 +90,40 @@ public final class Vocabulary {
             offsets[i + 1] = (int) total;
         }
         this.chars = new char[(int) total];
+        this.hot = new Table(Math.min(n, HOT_ENTRIES));
+        int coldEntries = n - Math.min(n, HOT_ENTRIES);
+        this.cold = coldEntries > 0 ? new Table(coldEntries) : null;
+        int words = Integer.highestOneBit(Math.max(2, (int) Math.min(1 << 30,
+                (long) coldEntries * FILTER_BITS_PER_ENTRY / Long.SIZE) * 2 - 1));
+        this.filter = coldEntries > 0 ? new long[words] : null;
+        this.filterShift = Integer.numberOfLeadingZeros(words) + 1;
         for (int i = 0; i < n; i++) {
             String e = this.entries.get(i);
             e.getChars(0, e.length(), chars, offsets[i]);
             int hash = e.hashCode();
-            int slot = slotOf(hash);
-            for (long v = table[slot]; v != 0; v = table[slot]) {
-                if ((int) (v >>> 32) == hash && matches((int) v, chars, offsets[i], e.length())) {
-                    throw new IllegalArgumentException("vocabulary entry '" + e + "' appears twice");
-                }
-                slot = (slot + 1) & mask;
+            if (find(chars, offsets[i], e.length(), hash) > 0) {
+                throw new IllegalArgumentException("vocabulary entry '" + e + "' appears twice");
             }
-            table[slot] = ((long) hash << 32) | (i + 1);
+            Table table = i < HOT_ENTRIES ? hot : cold;
+            int slot = table.slotOf(hash);
+            while (table.slots[slot] != 0) {
+                slot = (slot + 1) & table.mask;
+            }
+            table.slots[slot] = ((long) hash << 32) | (i + 1);
+            if (table == cold) {
+                int mixed = mix(hash);
+                filter[mixed >>> filterShift] |= (1L << mixed) | (1L << (mixed >>> 6));
+            }
         }
     }
 
-    private int slotOf(int hash) {
-        return (hash * SPREAD) >>> shift;
+    /** MurmurHash3's finalizer: every bit of {@code h} moves about half of the result's bits. */
+    private static int mix(int h) {
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        return h ^ (h >>> 16);
     }
 
     /** Whether entry {@code id} is {@code a[from .. from + length)}. */
@@ -144,32 +194,11 @@ public final class Vocabulary {
 
     /** The id of {@code token}, or -1 when it is not an entry. */
     public int id(String token) {
-        if (token == null) {
+        if (token == null || token.isEmpty()) {
             return -1;
         }
-        int hash = token.hashCode();
-        int length = token.length();
-        for (int slot = slotOf(hash); ; slot = (slot + 1) & mask) {
-            long v = table[slot];
-            if (v == 0) {
-                return -1;
-            }
-            if ((int) (v >>> 32) == hash) {
-                int id = (int) v;
-                if (offsets[id] - offsets[id - 1] == length && sameChars(token, offsets[id - 1])) {
-                    return id;
-                }
-            }
-        }
-    }
-
-    private boolean sameChars(String token, int start) {
-        for (int k = 0; k < token.length(); k++) {
-            if (chars[start + k] != token.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
+        // Not on the encoder's path: a copy of the characters is simpler than a second comparison.
+        return find(token.toCharArray(), 0, token.length(), token.hashCode());
     }
 
     /**
@@ -178,8 +207,22 @@ public final class Vocabulary {
      * + … + a[from+length-1]}, in {@code int} arithmetic.
      */
     int find(char[] a, int from, int length, int hash) {
-        for (int slot = slotOf(hash); ; slot = (slot + 1) & mask) {
-            long v = table[slot];
+        int id = probe(hot, a, from, length, hash);
+        if (id > 0 || cold == null) {
+            return id;
+        }
+        int mixed = mix(hash);
+        long bits = (1L << mixed) | (1L << (mixed >>> 6));
+        if ((filter[mixed >>> filterShift] & bits) != bits) {
+            return -1;
+        }
+        return probe(cold, a, from, length, hash);
+    }
+
+    private int probe(Table table, char[] a, int from, int length, int hash) {
+        long[] slots = table.slots;
+        for (int slot = table.slotOf(hash); ; slot = (slot + 1) & table.mask) {
+            long v = slots[slot];
             if (v == 0) {
                 return -1;
             }

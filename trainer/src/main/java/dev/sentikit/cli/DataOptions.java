@@ -57,6 +57,35 @@ final class DataOptions {
         return data;
     }
 
+    /**
+     * Reports on {@code err} when {@code file} no longer has the SHA-256 it had when it was read, e.g. because
+     * another process rewrote it during a long training run; the model was trained on what was read.
+     *
+     * @return true when the file changed
+     */
+    static boolean reportIfChanged(Path file, String sha256AtRead, PrintWriter err) throws IOException {
+        String now;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+            now = java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            now = "(file deleted)";
+        }
+        if (now.equals(sha256AtRead)) {
+            return false;
+        }
+        err.println("warning: " + file + " changed while training (SHA-256 " + sha256AtRead + " when read, " + now
+                + " now). The model was trained on the content read at the start, whose SHA-256 the model card "
+                + "records; train again to use the new content.");
+        return true;
+    }
+
     static Examples toExamples(LabeledData data) {
         List<String> texts = new ArrayList<>(data.rows().size());
         for (LabeledText row : data.rows()) {

@@ -232,6 +232,10 @@ final class TrainCommand implements Callable<Integer> {
                 progress.message("embeddings: " + trainer.embeddingCoverage());
             }
         }
+        DataOptions.reportIfChanged(data, trainData.sha256(), err);
+        if (valid != null) {
+            DataOptions.reportIfChanged(valid, validSha, err);
+        }
         return finish(out, checkpoint);
     }
 

@@ -19,7 +19,10 @@ import java.util.List;
  *   <li>{@value #CARD}: the {@link ModelCard} (labels, encoder, provenance, metrics);</li>
  *   <li>{@value #VOCABULARY}: the vocabulary, a JSON array in id order;</li>
  *   <li>{@value #PARAMETERS}: the parameters of the epoch with the best validation macro-F1, in DJL's
- *       format; {@value #LAST}/{@value #PARAMETERS} holds the latest epoch's;</li>
+ *       format;</li>
+ *   <li>{@value #LAST}/: the latest epoch's (or, with {@code --checkpoint-every}, step's) parameters, optimizer
+ *       state and training state, from which {@code trainer train --resume} continues; {@code last.prev/} is the
+ *       one before (see {@link LastCheckpoint});</li>
  *   <li>{@value #METRICS}: the evaluation on the validation split and the loss of every epoch;</li>
  *   <li>{@value #PARITY_TEXTS}: validation texts that the exporter runs through both engines.</li>
  * </ul>

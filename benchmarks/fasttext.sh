@@ -2,12 +2,13 @@
 # Whole-process comparison with fastText (Debian package fasttext): trains `fasttext supervised -wordNgrams 2` on
 # the VADER rows, then times `fasttext predict-prob` and the SDK's PredictFile (JVM start, model load, analyzeAll
 # in batches of 256, one line out per text) over the same text files, 3 runs each, with /usr/bin/time.
-#   benchmarks/fasttext.sh SHARED_DIR OUT_DIR CLASSPATH [RUNS]   (run.sh calls it; writes OUT_DIR/fasttext.md)
+#   benchmarks/fasttext.sh SHARED_DIR OUT_DIR CLASSPATH [RUNS] [MODEL_DIR]   (run.sh calls it; writes OUT_DIR/fasttext.md)
 set -euo pipefail
 shared="$1"
 out="$2"
 cp="$3"
 runs="${4:-3}"
+model="${5:-$(dirname "$0")/target/model}"
 if ! command -v fasttext >/dev/null; then
   echo "fastText comparison skipped: fasttext is not installed (apt-get install fasttext)" | tee "$out/fasttext.md"
   exit 0
@@ -63,7 +64,7 @@ mib() {
   for set in short long; do
     n=$(wc -l < "$work/$set.txt")
     ft="$(fastest "$work/$set.txt" fasttext predict-prob "$work/vader.bin" -)"
-    sdk="$(fastest "$work/$set.txt" java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" dev.sentikit.bench.PredictFile)"
+    sdk="$(fastest "$work/$set.txt" java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dsentikit.bench.model="$model" -cp "$cp" dev.sentikit.bench.PredictFile)"
     printf '| %s | %d | %.2f s, %s MiB RSS | %.0f | %.2f s, %s MiB RSS | %.0f |\n' "$set" "$n" \
       "${ft%% *}" "$(mib "${ft##* }")" "$(echo "$n / ${ft%% *}" | bc -l)" \
       "${sdk%% *}" "$(mib "${sdk##* }")" "$(echo "$n / ${sdk%% *}" | bc -l)"

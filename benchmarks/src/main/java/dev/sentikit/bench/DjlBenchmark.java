@@ -1,22 +1,13 @@
 package dev.sentikit.bench;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.onnx.proto.OnnxMl;
+import ai.djl.Device;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
-import dev.sentikit.model.ModelFormat;
-import dev.sentikit.text.EncodedBatch;
-import dev.sentikit.text.TextEncoder;
-import dev.sentikit.train.BagBlock;
+import dev.sentikit.train.Checkpoint;
+import dev.sentikit.train.TrainedModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -31,11 +22,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Row 3, what a DJL user would do instead: the same model run with DJL's PyTorch engine. The weights are the
- * initializers of {@code en.onnx} loaded into the trainer's {@link BagBlock}, so it is literally the same model;
- * set-up checks that DJL's probabilities equal the SDK's within {@value #PARITY_TOLERANCE}. Each call does what
- * the SDK call does: encode (the same encoder), forward, softmax, and one {@link Sentiment} per text. It calls
- * the block directly, without a {@code Predictor}, so it is DJL's best case. Texts per second = score × batch.
+ * Row 3, what a DJL user would do instead: the same model run with DJL's PyTorch engine. It is the checkpoint that
+ * the SDK's file was exported from ({@link BenchModel}), loaded with the trainer's own API
+ * ({@link TrainedModel#load}), so it is literally the same model; set-up checks that DJL's probabilities equal the
+ * SDK's within {@value #PARITY_TOLERANCE}. Each call does what the SDK call does: encode (the same encoder), forward,
+ * softmax (with the card's calibration temperature, as the exported file applies it), and one {@link Sentiment}
+ * per text. {@link TrainedModel#probabilities} calls the block directly, without a {@code Predictor}, so it is
+ * DJL's best case. Texts per second = score × batch.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -64,27 +57,21 @@ public class DjlBenchmark {
     @Param({"1", "32", "256"})
     public int batch;
 
-    private NDManager manager;
-    private BagBlock block;
-    private TextEncoder encoder;
+    private TrainedModel model;
     private List<String> labels;
     private List<List<String>> batches;
 
     @Setup(Level.Trial)
     public void setUp() {
-        OnnxMl.ModelProto model = EnModel.proto();
-        ModelFormat.Metadata metadata = EnModel.metadata(model);
-        encoder = metadata.encoder();
-        labels = metadata.card().labels();
-        if (!"bag".equals(metadata.card().architecture())) {
-            throw new IllegalStateException("the zoo model en has the architecture '" + metadata.card().architecture()
-                    + "'; the DJL benchmark loads the ONNX initializers into a BagBlock and supports 'bag' only");
-        }
         String threads = System.getProperty(DJL_THREADS_PROPERTY, DJL_THREADS);
         System.setProperty("ai.djl.pytorch.num_threads", threads);
         System.setProperty("ai.djl.pytorch.num_interop_threads", threads);
-        manager = Engine.getEngine("PyTorch").newBaseManager();
-        block = load(model, manager);
+        try {
+            model = TrainedModel.load(Checkpoint.read(BenchModel.checkpoint()), Device.cpu());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load the checkpoint " + BenchModel.checkpoint(), e);
+        }
+        labels = model.checkpoint().card().labels();
         BenchData.Dataset d = BenchData.Dataset.of(dataset);
         batches = BenchData.batches(d, batch);
         checkParity(BenchData.texts(d).subList(0, PARITY_TEXTS));
@@ -92,7 +79,7 @@ public class DjlBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        manager.close();
+        model.close();
     }
 
     @Benchmark
@@ -101,41 +88,12 @@ public class DjlBenchmark {
     }
 
     List<Sentiment> predict(List<String> texts) {
-        EncodedBatch batch = encoder.encodeBatch(texts);
-        try (NDManager sub = manager.newSubManager()) {
-            NDArray ids = sub.create(batch.ids(), new Shape(batch.batchSize(), batch.sequenceLength()));
-            NDArray probabilities = block.forward(new ParameterStore(sub, false), new NDList(ids), false)
-                    .singletonOrThrow().softmax(1);
-            float[] flat = probabilities.toFloatArray();
-            int n = labels.size();
-            List<Sentiment> out = new ArrayList<>(texts.size());
-            for (int r = 0; r < texts.size(); r++) {
-                out.add(Sentiment.of(labels, Arrays.copyOfRange(flat, r * n, (r + 1) * n)));
-            }
-            return out;
+        float[][] probabilities = model.probabilities(texts);
+        List<Sentiment> out = new ArrayList<>(texts.size());
+        for (float[] row : probabilities) {
+            out.add(Sentiment.of(labels, row));
         }
-    }
-
-    /** A {@link BagBlock} holding the initializers of the ONNX graph. */
-    static BagBlock load(OnnxMl.ModelProto model, NDManager manager) {
-        EnModel.Tensor embedding = EnModel.initializer(model, EnModel.Role.EMBEDDING);
-        EnModel.Tensor weight = EnModel.initializer(model, EnModel.Role.WEIGHT);
-        EnModel.Tensor bias = EnModel.initializer(model, EnModel.Role.BIAS);
-        BagBlock block = new BagBlock(embedding.dims()[0], Math.toIntExact(embedding.dims()[1]),
-                Math.toIntExact(bias.dims()[0]));
-        set(block.embedding(), embedding, manager);
-        set(block.weight(), weight, manager);
-        set(block.bias(), bias, manager);
-        return block;
-    }
-
-    private static void set(Parameter parameter, EnModel.Tensor tensor, NDManager manager) {
-        parameter.initialize(manager, DataType.FLOAT32);
-        if (!Arrays.equals(parameter.getArray().getShape().getShape(), tensor.dims())) {
-            throw new IllegalStateException("parameter " + parameter.getName() + " has shape "
-                    + parameter.getArray().getShape() + " but the ONNX initializer has " + Arrays.toString(tensor.dims()));
-        }
-        parameter.getArray().set(tensor.values());
+        return out;
     }
 
     private void checkParity(List<String> texts) {

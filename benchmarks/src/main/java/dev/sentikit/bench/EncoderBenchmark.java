@@ -34,7 +34,7 @@ public class EncoderBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         batches = BenchData.batches(BenchData.Dataset.of(dataset), BATCH);
-        encoder = EnModel.metadata(EnModel.proto()).encoder();
+        encoder = BenchModel.metadata().encoder();
     }
 
     @Benchmark

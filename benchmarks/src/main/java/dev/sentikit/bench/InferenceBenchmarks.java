@@ -28,7 +28,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * {@code full} (the default) runs every benchmark on one and on two threads; {@code quick} runs one thread with
  * shorter iterations. The table goes to standard output and, with the JMH results as JSON, to {@code --out}
- * (default {@code benchmarks/target/inference}). Exits with status 3, saying why, when ../shared is absent.
+ * (default {@code benchmarks/target/inference}). Exits with status 3, saying why, when ../shared is absent. The
+ * model is the one in {@code -Dsentikit.bench.model=DIR} (default {@code benchmarks/target/model}), which
+ * {@code benchmarks/run.sh} trains and exports ({@link BenchModel}).
  */
 public final class InferenceBenchmarks {
 
@@ -82,6 +84,12 @@ public final class InferenceBenchmarks {
         } catch (IllegalStateException e) {
             System.err.println("benchmarks: " + e.getMessage());
             System.exit(NO_DATA);
+        }
+        try {
+            System.setProperty(BenchModel.PROPERTY, BenchModel.dir().toString()); // forwarded to the forks below
+        } catch (IllegalStateException e) {
+            System.err.println("benchmarks: " + e.getMessage());
+            System.exit(1);
         }
         Files.createDirectories(out);
 

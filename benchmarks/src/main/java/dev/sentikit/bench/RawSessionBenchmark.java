@@ -55,7 +55,7 @@ public class RawSessionBenchmark {
     public void setUp() {
         analyzer = Sdk.open();
         session = sessionOf(analyzer);
-        TextEncoder encoder = EnModel.metadata(EnModel.proto()).encoder();
+        TextEncoder encoder = BenchModel.metadata().encoder();
         encoded = new ArrayList<>();
         for (List<String> texts : BenchData.batches(BenchData.Dataset.of(dataset), batch)) {
             encoded.add(encoder.encodeBatch(texts));

@@ -5,7 +5,7 @@ import dev.sentikit.Device;
 import dev.sentikit.ModelLoadException;
 import dev.sentikit.SentimentAnalyzer;
 
-/** Opens the analyzer the SDK benchmarks measure: the default English model on the CPU. */
+/** Opens the analyzer the SDK benchmarks measure: the benchmark model's exported file ({@link BenchModel}) on the CPU. */
 final class Sdk {
 
     /** Overrides {@link #INTRA_OP_THREADS_DEFAULT}: {@code -Dsentikit.bench.intraOpThreads=N}, 0 for ORT's choice. */
@@ -25,9 +25,9 @@ final class Sdk {
         AnalyzerOptions.Builder options = AnalyzerOptions.builder().optDevice(Device.CPU)
                 .optIntraOpThreads(Integer.parseInt(System.getProperty(INTRA_OP_THREADS, INTRA_OP_THREADS_DEFAULT)));
         try {
-            return SentimentAnalyzer.fromZoo(EnModel.NAME, options.build());
+            return SentimentAnalyzer.load(BenchModel.onnxFile(), options.build());
         } catch (ModelLoadException e) {
-            throw new IllegalStateException("cannot load the zoo model " + EnModel.NAME + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot load " + BenchModel.onnxFile() + ": " + e.getMessage(), e);
         }
     }
 }

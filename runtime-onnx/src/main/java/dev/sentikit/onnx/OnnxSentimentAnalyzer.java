@@ -55,6 +55,13 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
      */
     static final long RUN_COST_IN_IDS = 256;
 
+    /** Padding, copied into the input buffer in bulk. */
+    private static final long[] PADDING = new long[256];
+
+    static {
+        Arrays.fill(PADDING, Vocabulary.PAD_ID);
+    }
+
     private static final String CUDA_REQUIREMENTS = "The CUDA execution provider of ONNX Runtime 1.23 needs CUDA 12 "
             + "and cuDNN 9 libraries on the library path (LD_LIBRARY_PATH on Linux, PATH on Windows) and an NVIDIA "
             + "GPU with that number; see https://onnxruntime.ai/docs/execution-providers/"
@@ -369,8 +376,10 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
         try {
             ensureOpen();
             Sentiment[] out = new Sentiment[1];
-            int[][] ids = {encoder.encode(text)};
-            runGroup(ids, new int[] {0}, 0, 1, Math.max(1, ids[0].length), 0, out);
+            int[] start = new int[1];
+            int[] length = new int[1];
+            long[] ids = encode(new String[] {text}, 0, 1, start, length);
+            runGroup(ids, start, length, new int[] {0}, 0, 1, Math.max(1, length[0]), 0, out);
             return out[0];
         } finally {
             lock.readLock().unlock();
@@ -394,13 +403,12 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
                 return List.of();
             }
             Sentiment[] out = new Sentiment[all.length];
-            int[][] ids = new int[Math.min(all.length, maxBatchSize)][];
+            int[] start = new int[Math.min(all.length, maxBatchSize)];
+            int[] length = new int[start.length];
             for (int from = 0; from < all.length; from += maxBatchSize) {
                 int n = Math.min(all.length - from, maxBatchSize);
-                for (int i = 0; i < n; i++) {
-                    ids[i] = encoder.encode(all[from + i]);
-                }
-                runBatch(ids, n, from, out);
+                long[] ids = encode(all, from, n, start, length);
+                runBatch(ids, start, length, n, from, out);
             }
             return Collections.unmodifiableList(Arrays.asList(out));
         } finally {
@@ -409,16 +417,44 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     }
 
     /**
-     * Runs the first {@code n} rows of {@code ids} (texts {@code offset ..}) in groups of similar length: a batch
+     * Encodes {@code texts[from .. from + n)} back to back into one array, which it returns: text {@code from + i}
+     * has the ids {@code [start[i] .. start[i] + length[i])}. The encoder writes them straight there
+     * ({@link TextEncoder#encodeInto}), without an array per text.
+     */
+    private long[] encode(String[] texts, int from, int n, int[] start, int[] length) {
+        int longest = encoder.spec().maxSequenceLength();
+        long capacity = 0;
+        for (int i = 0; i < n; i++) {
+            // About one id per 2.5 characters of English; a guess, grown below when short.
+            capacity += Math.min(longest, texts[from + i].length() / 2 + 2);
+        }
+        long[] ids = new long[(int) Math.min(capacity, Integer.MAX_VALUE - 8)];
+        int used = 0;
+        for (int i = 0; i < n; i++) {
+            int k = encoder.encodeInto(texts[from + i], ids, used);
+            if (k < 0) {
+                ids = Arrays.copyOf(ids, (int) Math.min(Integer.MAX_VALUE - 8,
+                        Math.max(2L * ids.length, (long) used - k)));
+                k = encoder.encodeInto(texts[from + i], ids, used);
+            }
+            start[i] = used;
+            length[i] = k;
+            used += k;
+        }
+        return ids;
+    }
+
+    /**
+     * Runs the first {@code n} texts of {@code ids} (texts {@code offset ..}) in groups of similar length: a batch
      * costs about {@link #RUN_COST_IN_IDS} plus its rows × its longest row, padding included, so the rows are
      * sorted by length and cut where one more run costs less than the padding it saves (dynamic programming over
      * the sorted lengths; O(n²) at worst for n ≤ maxBatchSize, usually far less through the bound below).
      */
-    private void runBatch(int[][] ids, int n, int offset, Sentiment[] out) {
+    private void runBatch(long[] ids, int[] start, int[] length, int n, int offset, Sentiment[] out) {
         // Sort row indices by length without boxing: length in the high half, index in the low half.
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
-            keys[i] = ((long) Math.max(1, ids[i].length) << 32) | i;
+            keys[i] = ((long) Math.max(1, length[i]) << 32) | i;
         }
         Arrays.sort(keys);
         int[] order = new int[n];
@@ -448,28 +484,27 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
             }
         }
         for (int j = n; j > 0; j = cut[j]) {
-            runGroup(ids, order, cut[j], j, (int) width[j - 1], offset, out);
+            runGroup(ids, start, length, order, cut[j], j, (int) width[j - 1], offset, out);
         }
     }
 
     /**
-     * Runs the rows {@code order[from .. to)} of {@code ids} as one batch padded to {@code width}, and stores the
-     * sentiment of row {@code r} at {@code out[offset + r]}. The ids go through a pooled direct buffer that the
+     * Runs the texts {@code order[from .. to)} of {@code ids} as one batch padded to {@code width}, and stores the
+     * sentiment of text {@code r} at {@code out[offset + r]}. The ids go through a pooled direct buffer that the
      * tensor wraps without a copy, so a call allocates no native memory of its own.
      */
-    private void runGroup(int[][] ids, int[] order, int from, int to, int width, int offset, Sentiment[] out) {
+    private void runGroup(long[] ids, int[] start, int[] length, int[] order, int from, int to, int width, int offset,
+            Sentiment[] out) {
         int rows = to - from;
         int n = labels.size();
         ByteBuffer buffer = idBuffers.take(rows * width * Long.BYTES);
         try {
             LongBuffer input = buffer.asLongBuffer();
             for (int k = from; k < to; k++) {
-                int[] row = ids[order[k]];
-                for (int c = 0; c < row.length; c++) {
-                    input.put(row[c]);
-                }
-                for (int c = row.length; c < width; c++) {
-                    input.put(Vocabulary.PAD_ID);
+                int r = order[k];
+                input.put(ids, start[r], length[r]);
+                for (int pad = width - length[r]; pad > 0; pad -= PADDING.length) {
+                    input.put(PADDING, 0, Math.min(pad, PADDING.length));
                 }
             }
             input.flip();

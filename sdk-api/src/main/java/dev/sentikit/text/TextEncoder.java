@@ -459,13 +459,14 @@ public final class TextEncoder {
 
     /** Writes the ids of the {@code count} tokens in {@code s} to {@code dst[offset ..]}; returns how many. */
     private int ids(Scratch s, int count, long[] dst, int offset) {
+        int keys = idCount(count);
+        s.keys(keys);
         char[] t = s.tokens;
         int[] start = s.start;
         int[] end = s.end;
-        int[] hash = s.hashes(count);
+        int[] hash = s.hash;
         int[] power = s.power;
         int[] fnv = s.fnv;
-        int buckets = spec.hashBuckets();
         for (int k = 0; k < count; k++) {
             int from = start[k];
             int to = end[k];
@@ -487,28 +488,28 @@ public final class TextEncoder {
             hash[k] = h;
             power[k] = p;
             fnv[k] = f;
-            int id = vocabulary.find(t, from, to - from, h);
-            dst[offset + k] = id > 0 ? id : firstBucket + Integer.remainderUnsigned(f, buckets);
         }
-        if (!spec.bigrams() || count < 2) {
-            return count;
+        // The bigrams are keys count.. : tokens[start[k] .. end[k + 1]), token k, one space, token k + 1. Their
+        // String.hashCode follows from the tokens': hash(a + " " + b) = (hash(a) * 31 + ' ') * 31^|b| + hash(b).
+        for (int k = 0; k < keys - count; k++) {
+            start[count + k] = start[k];
+            end[count + k] = end[k + 1];
+            hash[count + k] = (hash[k] * 31 + ' ') * power[k + 1] + hash[k + 1];
         }
-        int bigrams = offset + count;
-        for (int k = 0; k + 1 < count; k++) {
-            // The bigram is tokens[start[k] .. end[k + 1]): token k, one space, token k + 1. Its String.hashCode
-            // follows from theirs: hash(a + " " + b) = (hash(a) * 31 + ' ') * 31^|b| + hash(b); its FNV-1a goes
-            // on from token k's over the space and token k + 1.
-            int from = start[k];
-            int to = end[k + 1];
-            int h = (hash[k] * 31 + ' ') * power[k + 1] + hash[k + 1];
-            int id = vocabulary.find(t, from, to - from, h);
+        int[] found = s.found;
+        vocabulary.findAll(t, start, end, hash, keys, found, s.touched, s.pending);
+        int buckets = spec.hashBuckets();
+        for (int k = 0; k < keys; k++) {
+            int id = found[k];
             if (id < 0) {
-                id = firstBucket + Integer.remainderUnsigned(
-                        fnv1a32((fnv[k] ^ ' ') * FNV_PRIME, t, start[k + 1], to), buckets);
+                // A bigram's FNV-1a goes on from its first token's, over the space and the second token.
+                int f = k < count ? fnv[k]
+                        : fnv1a32((fnv[k - count] ^ ' ') * FNV_PRIME, t, start[k - count + 1], end[k]);
+                id = firstBucket + Integer.remainderUnsigned(f, buckets);
             }
-            dst[bigrams + k] = id;
+            dst[offset + k] = id;
         }
-        return 2 * count - 1;
+        return keys;
     }
 
     // ------------------------------------------------------------------------------------------ code points
@@ -610,9 +611,14 @@ public final class TextEncoder {
 
         char[] text = new char[512];
         char[] tokens = new char[3 * 512 + 1];
-        int[] start = new int[128];
-        int[] end = new int[128];
-        int[] hash = new int[128];
+        // Per token, then per bigram ("keys"): their ranges in tokens, String hash codes, and vocabulary ids.
+        int[] start = new int[256];
+        int[] end = new int[256];
+        int[] hash = new int[256];
+        int[] found = new int[256];
+        int[] pending = new int[256];
+        long[] touched = new long[256];
+        // Per token only.
         int[] power = new int[128];
         int[] fnv = new int[128];
         long[] ids = new long[256];
@@ -636,23 +642,27 @@ public final class TextEncoder {
             return tokens;
         }
 
-        /** The start array, {@code end} the same length, for {@code n} tokens. */
+        /** The start array, the others per key the same length, for {@code n} tokens. */
         int[] bounds(int n) {
-            if (start.length < n) {
-                start = new int[Math.max(n, 2 * start.length)];
-                end = new int[start.length];
-            }
+            keys(2 * n);
             return start;
         }
 
-        /** The hash array, {@code power} and {@code fnv} the same length, for {@code n} tokens. */
-        int[] hashes(int n) {
-            if (hash.length < n) {
-                hash = new int[Math.max(n, 2 * hash.length)];
-                power = new int[hash.length];
-                fnv = new int[hash.length];
+        /** Room in the per-key arrays for {@code n} keys (tokens and bigrams), and in the per-token ones. */
+        void keys(int n) {
+            if (start.length < n) {
+                int size = Math.max(n, 2 * start.length);
+                start = Arrays.copyOf(start, size);
+                end = Arrays.copyOf(end, size);
+                hash = new int[size];
+                found = new int[size];
+                pending = new int[size];
+                touched = new long[size];
             }
-            return hash;
+            if (power.length < n) {
+                power = new int[start.length];
+                fnv = new int[start.length];
+            }
         }
 
         long[] ids(int n) {
@@ -676,12 +686,13 @@ public final class TextEncoder {
             if (tokens.length > 3 * RETAINED_CHARS + 1) {
                 tokens = new char[3 * 512 + 1];
             }
-            if (start.length > RETAINED_CHARS) {
-                start = new int[128];
-                end = new int[128];
-            }
-            if (hash.length > RETAINED_CHARS) {
-                hash = new int[128];
+            if (start.length > 2 * RETAINED_CHARS) {
+                start = new int[256];
+                end = new int[256];
+                hash = new int[256];
+                found = new int[256];
+                pending = new int[256];
+                touched = new long[256];
                 power = new int[128];
                 fnv = new int[128];
             }

@@ -89,19 +89,12 @@ public final class BatchCsv implements Callable<Integer> {
     enum ProgressMode { bar, lines, none }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        Cli.main(new BatchCsv(), args);
     }
 
     /** Runs the program and returns its exit code (0 ok, 1 failure, 2 bad usage). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new BatchCsv());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 1;
-        });
-        return cli.execute(args);
+        return Cli.run(new BatchCsv(), args, out, err);
     }
 
     @Override

@@ -64,19 +64,12 @@ public final class SentimentCli implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        Cli.main(new SentimentCli(), args);
     }
 
-    /** Runs the CLI and returns its exit code (0 ok, 1 failure, 2 bad usage). */
+    /** Runs the program and returns its exit code (0 ok, 1 failure, 2 bad usage). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new SentimentCli());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 1;
-        });
-        return cli.execute(args);
+        return Cli.run(new SentimentCli(), args, out, err);
     }
 
     @Override

@@ -4,8 +4,9 @@
 # data's SHA-256 and the recipe below stay the same), runs the JMH benchmarks, prints the table, then checks native
 # memory over many calls and times fastText.
 #
-#   benchmarks/run.sh [quick|full]      full (default): 1 and 2 threads, 12 to 15 minutes on 2 busy cores
-#                                       quick: 1 thread, short iterations, about 4 minutes
+#   benchmarks/run.sh [quick|full]      full (default): 1 and 2 threads, about 6 minutes on 2 idle cores
+#                                       quick: 1 thread, short iterations, about 2 minutes
+#                                       (training the model, the first time: 2 to 5 minutes more)
 #
 # Needs the corpora in ../shared/datasets/en (or SENTIKIT_SHARED_DIR=DIR naming the folder that holds datasets/);
 # exits with status 3, saying so, when they are absent. MVN_ARGS (such as -o) is passed to Maven.

@@ -24,7 +24,7 @@ public final class AnalyzerOptions {
         this.maxBatchSize = b.maxBatchSize;
     }
 
-    /** The defaults: device {@code auto}, the engine's own thread count, batches of 256. */
+    /** The defaults: device {@code auto}, the engine's choice of threads ({@link #intraOpThreads}), batches of 256. */
     public static AnalyzerOptions defaults() {
         return DEFAULTS;
     }
@@ -37,7 +37,13 @@ public final class AnalyzerOptions {
         return device;
     }
 
-    /** Threads one inference may use; 0 lets the engine decide. */
+    /**
+     * Threads one inference may use; 0 (the default) lets the engine decide. The ONNX Runtime engine then runs each
+     * call on one thread, its caller's: an analyzer is shared by every thread of an application, which brings its
+     * own concurrency, and one call is too little work to share out (on a 2-core machine a pool of one thread per
+     * core made {@code analyzeAll} up to 1.8 times slower with two calling threads, and no faster with one; see
+     * docs/benchmarks.md). Set more than 1 for few, large calls on an otherwise idle machine.
+     */
     public int intraOpThreads() {
         return intraOpThreads;
     }
@@ -64,6 +70,7 @@ public final class AnalyzerOptions {
             return optDevice(Device.parse(device));
         }
 
+        /** Threads one inference may use (see {@link AnalyzerOptions#intraOpThreads()}); 0 lets the engine decide. */
         public Builder optIntraOpThreads(int threads) {
             if (threads < 0) {
                 throw new IllegalArgumentException("intraOpThreads must be >= 0 (0 = engine default), got " + threads);

@@ -5,22 +5,23 @@ import dev.sentikit.Device;
 import dev.sentikit.ModelLoadException;
 import dev.sentikit.SentimentAnalyzer;
 
-/** Opens the analyzer the SDK benchmarks measure: the benchmark model's exported file ({@link BenchModel}) on the CPU. */
+/** Opens the analyzer the SDK benchmarks measure: the exported file of {@link BenchModel}, on the CPU. */
 final class Sdk {
 
-    /** Overrides {@link #INTRA_OP_THREADS_DEFAULT}: {@code -Dsentikit.bench.intraOpThreads=N}, 0 for ORT's choice. */
+    /** Overrides {@link #INTRA_OP_THREADS_DEFAULT}: {@code -Dsentikit.bench.intraOpThreads=N}. */
     static final String INTRA_OP_THREADS = "sentikit.bench.intraOpThreads";
 
     /**
-     * One intra-op thread per call, set deliberately: a call on this model is 15 µs to a few ms of work, too little
-     * to share out, and with ONNX Runtime's default (a pool of one spinning thread per core) the SDK ran 1.3 to 2
-     * times slower at batch 32 on the 2-core benchmark machine (docs/benchmarks.md). DJL gets the same setting.
+     * The SDK's default (0), which is one intra-op thread per call: a call on this model is 10 µs to a few ms of work,
+     * too little to share out, and with ONNX Runtime's own default (a pool of one spinning thread per core, what
+     * {@code -Dsentikit.bench.intraOpThreads=2} gives on 2 cores) the SDK ran up to 1.8 times slower with two calling
+     * threads on the 2-core benchmark machine (docs/benchmarks.md). DJL gets the same setting.
      */
-    static final String INTRA_OP_THREADS_DEFAULT = "1";
+    static final String INTRA_OP_THREADS_DEFAULT = "0";
 
     private Sdk() {}
 
-    /** The default options except the device (the CPU, so that no CUDA probing happens) and the threads above. */
+    /** The default options except the device: the CPU, so that no CUDA probing happens. */
     static SentimentAnalyzer open() {
         AnalyzerOptions.Builder options = AnalyzerOptions.builder().optDevice(Device.CPU)
                 .optIntraOpThreads(Integer.parseInt(System.getProperty(INTRA_OP_THREADS, INTRA_OP_THREADS_DEFAULT)));

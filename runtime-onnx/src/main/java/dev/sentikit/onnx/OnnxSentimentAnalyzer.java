@@ -55,6 +55,15 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
      */
     static final long RUN_COST_IN_IDS = 256;
 
+    /**
+     * Intra-op threads of a session when {@link AnalyzerOptions#intraOpThreads()} is 0: one, so that a call runs on
+     * its caller's thread. Callers bring their own concurrency and one session serves them all; a call is 10 µs to
+     * a few ms of work, too little to share out, and ONNX Runtime's default (a pool of one spinning thread per core)
+     * competes with the callers for the cores: with it, analyzeAll of 32 texts on two caller threads of a 2-core
+     * machine ran 1.8 times slower, and no faster on one caller thread (docs/benchmarks.md, Inference).
+     */
+    static final int DEFAULT_INTRA_OP_THREADS = 1;
+
     /** Padding, copied into the input buffer in bulk. */
     private static final long[] PADDING = new long[256];
 
@@ -253,9 +262,7 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             // Always parse the bytes as ONNX protobuf (what ModelChecks.scan checked), never as an ORT-format file.
             so.addConfigEntry("session.load_model_format", "ONNX");
-            if (options.intraOpThreads() > 0) {
-                so.setIntraOpNumThreads(options.intraOpThreads());
-            }
+            so.setIntraOpNumThreads(options.intraOpThreads() > 0 ? options.intraOpThreads() : DEFAULT_INTRA_OP_THREADS);
             return so;
         } catch (OrtException | RuntimeException e) {
             closeQuietly(so);

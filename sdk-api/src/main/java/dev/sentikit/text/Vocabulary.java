@@ -11,22 +11,13 @@ import java.util.Map;
  * 1..size(); ids after them are the hash buckets of the {@link EncoderSpec}. Bigram entries are two words
  * joined by one space ({@code "not good"}). Immutable and thread-safe.
  *
- * <p>Lookups need no {@code String}: entries sit in open-addressing tables keyed by {@link String#hashCode()},
- * so that the encoder can look up a token, or a bigram, as a range of its own character buffer ({@link #find},
- * {@link #findAll}); the polynomial hash of {@code a + " " + b} follows from those of {@code a} and {@code b}.
- * Such lookups are bound by memory latency, not by computation, so the layout is about cache lines:
- * <ul>
- *   <li>A slot is 32 bytes, half a cache line, and holds the entry's hash, its id and, for an entry of at most
- *       {@value #INLINE_CHARS} characters all in U+0001..U+00FF (nearly every English token and bigram), the
- *       characters themselves: finding such an entry reads one line. Longer entries are compared with their copy
- *       in one shared array.</li>
- *   <li>The first {@value #HOT_ENTRIES} ids (a trained vocabulary's most frequent entries, as {@link #fromCounts}
- *       orders them) have a table of their own, small enough to stay in the CPU's caches.</li>
- *   <li>The other entries have a second table behind a Bloom filter, which turns away most tokens that are not
- *       entries (half of all bigrams) without reading that table.</li>
- *   <li>{@link #findAll} looks up many tokens in passes, first touching every slot it will need, so that their
- *       cache misses overlap instead of following one another.</li>
- * </ul>
+ * <p>Lookups need no {@code String}: the entries' characters lie back to back in one array, indexed by
+ * open-addressing tables keyed by {@link String#hashCode()}, so that the encoder can look up a token, or a
+ * bigram, as a range of its own character buffer (see {@link #find}); the polynomial hash of {@code a + " " + b}
+ * follows from those of {@code a} and {@code b}. Lookups are bound by memory latency, so the first
+ * {@value #HOT_ENTRIES} ids (a trained vocabulary's most frequent entries, as {@link #fromCounts} orders them)
+ * have a table of their own that stays in the CPU's caches, and the other entries a second table behind a Bloom
+ * filter, which answers most lookups of tokens that are not entries (half of all bigrams) without touching it.
  */
 public final class Vocabulary {
 
@@ -34,16 +25,11 @@ public final class Vocabulary {
     public static final int PAD_ID = 0;
 
     /**
-     * Entries in the small table: ids 1 to this. 8,192 cover about 88% of the word and 35% of the bigram
-     * lookups of English reviews with a 48,000-entry vocabulary (see docs/benchmarks.md), in a 512 KiB table.
+     * Entries in the small table: ids 1 to this, in a 128 KiB table. With the 48,275-entry vocabulary of the
+     * benchmark model (docs/benchmarks.md), they are about 88% of the word and 35% of the bigram lookups of IMDB
+     * reviews; 47% of those bigrams are not entries, and the Bloom filter turns nearly all of them away.
      */
     static final int HOT_ENTRIES = 8192;
-
-    /** Characters an entry may have to be stored in its slot (one byte each). */
-    static final int INLINE_CHARS = 24;
-
-    /** Longs per slot: hash and id, then {@link #INLINE_CHARS} bytes of characters. */
-    private static final int SLOT = 4;
 
     /** Bits of Bloom filter per entry of the large table, at least (rounded up to a power of two in all). */
     private static final int FILTER_BITS_PER_ENTRY = 8;
@@ -67,9 +53,8 @@ public final class Vocabulary {
     private final int filterShift;
 
     /**
-     * Open addressing with linear probing, at most two thirds full. Slot {@code i} is {@code slots[4i .. 4i+4)}:
-     * {@code hash << 32 | id} (0: empty), then the entry's characters as bytes, little-endian, zero after the
-     * last; or, for an entry that does not fit (too long, or a character outside U+0001..U+00FF), three zeros.
+     * Open addressing with linear probing, at most half full: each slot is 0 (empty) or {@code hash << 32 | id},
+     * so that one read of a slot rejects almost every other entry without touching its characters.
      */
     private static final class Table {
         final long[] slots;
@@ -77,9 +62,8 @@ public final class Vocabulary {
         final int shift;
 
         Table(int entries) {
-            // A power of two >= 1.5 n: two thirds full at most.
-            int capacity = Integer.highestOneBit(Math.max(2, entries + entries / 2)) << 1;
-            this.slots = new long[capacity * SLOT];
+            int capacity = Integer.highestOneBit(Math.max(2, 2 * entries - 1)) << 1; // a power of two >= 2n
+            this.slots = new long[capacity];
             this.mask = capacity - 1;
             this.shift = Integer.numberOfLeadingZeros(capacity) + 1;
         }
@@ -115,24 +99,17 @@ public final class Vocabulary {
         this.filterShift = Integer.numberOfLeadingZeros(words) + 1;
         for (int i = 0; i < n; i++) {
             String e = this.entries.get(i);
-            int from = offsets[i];
-            e.getChars(0, e.length(), chars, from);
+            e.getChars(0, e.length(), chars, offsets[i]);
             int hash = e.hashCode();
-            if (find(chars, from, e.length(), hash) > 0) {
+            if (find(chars, offsets[i], e.length(), hash) > 0) {
                 throw new IllegalArgumentException("vocabulary entry '" + e + "' appears twice");
             }
             Table table = i < HOT_ENTRIES ? hot : cold;
             int slot = table.slotOf(hash);
-            while (table.slots[slot * SLOT] != 0) {
+            while (table.slots[slot] != 0) {
                 slot = (slot + 1) & table.mask;
             }
-            int base = slot * SLOT;
-            table.slots[base] = ((long) hash << 32) | (i + 1);
-            if (e.length() <= INLINE_CHARS && e.chars().allMatch(c -> c >= 1 && c <= 0xFF)) {
-                for (int j = 0; j < e.length(); j++) {
-                    table.slots[base + 1 + (j >>> 3)] |= (long) e.charAt(j) << ((j & 7) << 3);
-                }
-            }
+            table.slots[slot] = ((long) hash << 32) | (i + 1);
             if (table == cold) {
                 int mixed = mix(hash);
                 filter[mixed >>> filterShift] |= (1L << mixed) | (1L << (mixed >>> 6));
@@ -149,114 +126,19 @@ public final class Vocabulary {
         return h ^ (h >>> 16);
     }
 
-    /** The id of {@code token}, or -1 when it is not an entry. */
-    public int id(String token) {
-        if (token == null || token.isEmpty()) {
-            return -1;
-        }
-        // Not on the encoder's path: a copy of the characters is simpler than a second comparison.
-        return find(token.toCharArray(), 0, token.length(), token.hashCode());
-    }
-
-    /**
-     * The id of the token {@code a[from .. from + length)}, or -1 when it is not an entry, without making a
-     * {@code String} of it. {@code hash} must be the range's {@link String#hashCode()}: {@code a[from]·31^(length-1)
-     * + … + a[from+length-1]}, in {@code int} arithmetic.
-     */
-    int find(char[] a, int from, int length, int hash) {
-        int id = probe(hot, a, from, length, hash);
-        if (id > 0 || !mayBeCold(hash)) {
-            return id;
-        }
-        return probe(cold, a, from, length, hash);
-    }
-
-    /**
-     * {@link #find} for {@code n} tokens at once: {@code ids[k] = find(a, from[k], to[k] - from[k], hash[k])}.
-     * Faster for many tokens, because it reads each table in a pass of independent loads first, so that the
-     * processor waits for their cache misses together rather than one after the other. {@code touched} and
-     * {@code pending} are working space of at least {@code n} values.
-     */
-    void findAll(char[] a, int[] from, int[] to, int[] hash, int n, int[] ids, long[] touched, int[] pending) {
-        long[] hotSlots = hot.slots;
-        for (int k = 0; k < n; k++) {
-            int h = hash[k];
-            long touch = hotSlots[hot.slotOf(h) * SLOT];
-            if (cold != null) {
-                touch ^= filter[mix(h) >>> filterShift];
-            }
-            touched[k] = touch; // kept, so that the loads are not optimized away
-        }
-        int waiting = 0;
-        for (int k = 0; k < n; k++) {
-            int id = probe(hot, a, from[k], to[k] - from[k], hash[k]);
-            if (id < 0 && mayBeCold(hash[k])) {
-                pending[waiting++] = k;
-            }
-            ids[k] = id;
-        }
-        if (waiting == 0) {
-            return;
-        }
-        long[] coldSlots = cold.slots;
-        for (int j = 0; j < waiting; j++) {
-            touched[j] = coldSlots[cold.slotOf(hash[pending[j]]) * SLOT];
-        }
-        for (int j = 0; j < waiting; j++) {
-            int k = pending[j];
-            ids[k] = probe(cold, a, from[k], to[k] - from[k], hash[k]);
-        }
-    }
-
-    /** False when the Bloom filter proves that no entry of the large table has this hash. */
-    private boolean mayBeCold(int hash) {
-        if (cold == null) {
+    /** Whether entry {@code id} is {@code a[from .. from + length)}. */
+    private boolean matches(int id, char[] a, int from, int length) {
+        int start = offsets[id - 1];
+        if (offsets[id] - start != length) {
             return false;
         }
-        int mixed = mix(hash);
-        long bits = (1L << mixed) | (1L << (mixed >>> 6));
-        return (filter[mixed >>> filterShift] & bits) == bits;
-    }
-
-    private int probe(Table table, char[] a, int from, int length, int hash) {
-        long[] slots = table.slots;
-        for (int slot = table.slotOf(hash); ; slot = (slot + 1) & table.mask) {
-            int base = slot * SLOT;
-            long v = slots[base];
-            if (v == 0) {
-                return -1;
-            }
-            if ((int) (v >>> 32) == hash && matches(slots, base, (int) v, a, from, length)) {
-                return (int) v;
-            }
-        }
-    }
-
-    /** Whether the entry in the slot at {@code base}, whose id is {@code id}, is {@code a[from .. from + length)}. */
-    private boolean matches(long[] slots, int base, int id, char[] a, int from, int length) {
-        if (slots[base + 1] == 0) {
-            // Not stored in the slot: compare with the shared copy.
-            int start = offsets[id - 1];
-            if (offsets[id] - start != length) {
-                return false;
-            }
-            for (int k = 0; k < length; k++) {
-                if (chars[start + k] != a[from + k]) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (length > INLINE_CHARS) {
-            return false;
-        }
+        // A plain loop: tokens are short, and Arrays.equals on ranges costs more in its checks than it saves.
         for (int k = 0; k < length; k++) {
-            if (a[from + k] != ((int) (slots[base + 1 + (k >>> 3)] >>> ((k & 7) << 3)) & 0xFF)) {
+            if (chars[start + k] != a[from + k]) {
                 return false;
             }
         }
-        // The entry ends here too: its next byte is 0 (an entry in its slot has no U+0000).
-        return length == INLINE_CHARS || ((slots[base + 1 + (length >>> 3)] >>> ((length & 7) << 3)) & 0xFF) == 0;
+        return true;
     }
 
     /** A vocabulary with the given entries, which take ids 1, 2, … in this order. */
@@ -308,6 +190,46 @@ public final class Vocabulary {
             j += Character.charCount(cb);
         }
         return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    /** The id of {@code token}, or -1 when it is not an entry. */
+    public int id(String token) {
+        if (token == null || token.isEmpty()) {
+            return -1;
+        }
+        // Not on the encoder's path: a copy of the characters is simpler than a second comparison.
+        return find(token.toCharArray(), 0, token.length(), token.hashCode());
+    }
+
+    /**
+     * The id of the token {@code a[from .. from + length)}, or -1 when it is not an entry, without making a
+     * {@code String} of it. {@code hash} must be the range's {@link String#hashCode()}: {@code a[from]·31^(length-1)
+     * + … + a[from+length-1]}, in {@code int} arithmetic.
+     */
+    int find(char[] a, int from, int length, int hash) {
+        int id = probe(hot, a, from, length, hash);
+        if (id > 0 || cold == null) {
+            return id;
+        }
+        int mixed = mix(hash);
+        long bits = (1L << mixed) | (1L << (mixed >>> 6));
+        if ((filter[mixed >>> filterShift] & bits) != bits) {
+            return -1;
+        }
+        return probe(cold, a, from, length, hash);
+    }
+
+    private int probe(Table table, char[] a, int from, int length, int hash) {
+        long[] slots = table.slots;
+        for (int slot = table.slotOf(hash); ; slot = (slot + 1) & table.mask) {
+            long v = slots[slot];
+            if (v == 0) {
+                return -1;
+            }
+            if ((int) (v >>> 32) == hash && matches((int) v, a, from, length)) {
+                return (int) v;
+            }
+        }
     }
 
     /** The entry with id {@code id} (1..size()). */

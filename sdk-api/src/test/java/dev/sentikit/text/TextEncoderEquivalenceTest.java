@@ -151,6 +151,23 @@ class TextEncoderEquivalenceTest {
         }
     }
 
+    /** The hash bucket, computed without a division, is the unsigned remainder for every number of buckets. */
+    @Test
+    void bucketsAreTheUnsignedRemainder() {
+        Random random = new Random(7);
+        int[] sizes = {1, 2, 3, 7, 97, 1000, 4096, 65_537, (1 << 30) + 3, Integer.MAX_VALUE - 2, Integer.MAX_VALUE - 1};
+        int[] edges = {0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0x811C9DC5};
+        for (int size : sizes) {
+            TextEncoder encoder = new TextEncoder(EncoderSpec.defaults().withHashBuckets(size),
+                    Vocabulary.of(List.of()));
+            for (int i = 0; i < 20_000; i++) {
+                int fnv = i < edges.length ? edges[i] : random.nextInt();
+                assertEquals(1 + Integer.remainderUnsigned(fnv, size), encoder.bucket(fnv),
+                        "fnv " + fnv + " mod " + size);
+            }
+        }
+    }
+
     /**
      * Every code point of planes 0 to 2 between letters, and every canonical decomposition of one: where the
      * encoder skips NFKC for a code point it must be right to, in any context, including a decomposed letter that

@@ -5,7 +5,7 @@ sentikit_run() {
   shift 2
   local cp_file="$root/$module/target/classpath.txt"
   local stamp="$root/$module/target/.sentikit-built"
-  if [[ ! -f "$stamp" || ! -f "$cp_file" ]] || [[ -n "$(find "$root" -path "$root/.git" -prune -o \
+  if [[ ! -f "$stamp" || ! -f "$cp_file" ]] || [[ -n "$(find "$root" \( -name .git -o -name target -o -name node_modules \) -prune -o \
       \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]]; then
     echo "bin/$(basename "$0"): building $module (mvn install -DskipTests)…" >&2
     local log

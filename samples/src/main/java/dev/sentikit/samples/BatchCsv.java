@@ -1,6 +1,5 @@
 package dev.sentikit.samples;
 
-import dev.sentikit.AnalyzerOptions;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
 import java.io.BufferedWriter;
@@ -24,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -65,13 +65,8 @@ public final class BatchCsv implements Callable<Integer> {
             description = "The header of the column holding the texts (default: ${DEFAULT-VALUE}).")
     String column;
 
-    @Option(names = "--model", defaultValue = "en", paramLabel = "NAME|FILE.onnx",
-            description = "A zoo model name or a model file (default: ${DEFAULT-VALUE}).")
-    String model;
-
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda:N",
-            description = "Where to run the model (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
 
     @Option(names = "--prefix", defaultValue = "", paramLabel = "TEXT",
             description = "Put TEXT before the names of the added columns, for files that already have a column "
@@ -108,7 +103,7 @@ public final class BatchCsv implements Callable<Integer> {
         Path temporary = null;
         long started = System.nanoTime();
         long rows;
-        try (SentimentAnalyzer analyzer = SentimentCli.open(model, AnalyzerOptions.builder().optDevice(device).build());
+        try (SentimentAnalyzer analyzer = modelOptions.open();
              CountingInputStream bytes = new CountingInputStream(openInput());
              Csv.Reader reader = new Csv.Reader(new InputStreamReader(bytes,
                      StandardCharsets.UTF_8.newDecoder()))) {

@@ -1,9 +1,7 @@
 package dev.sentikit.samples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sentikit.AnalyzerOptions;
 import dev.sentikit.Explanation;
-import dev.sentikit.ModelLoadException;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
 import java.io.BufferedReader;
@@ -21,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,17 +40,12 @@ public final class SentimentCli implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--model", paramLabel = "NAME|FILE.onnx",
-            description = "A zoo model name or a model file (default: en).")
-    String model = "en";
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
 
     @Option(names = "--input", paramLabel = "FILE|-", description = "Read one text per line from FILE, or from "
             + "standard input with -.")
     String input;
-
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda:N",
-            description = "Where to run the model (default: ${DEFAULT-VALUE}).")
-    String device;
 
     @Option(names = "--explain", description = "Add to each result an \"explanation\": what each token adds to "
             + "the probability of the label (leave one token out), largest first.")
@@ -78,9 +72,8 @@ public final class SentimentCli implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "nothing to analyze: give TEXT arguments or --input FILE (or - for standard input)");
         }
-        AnalyzerOptions options = AnalyzerOptions.builder().optDevice(device).build();
         PrintWriter out = spec.commandLine().getOut();
-        try (SentimentAnalyzer analyzer = open(model, options)) {
+        try (SentimentAnalyzer analyzer = modelOptions.open()) {
             if (!texts.isEmpty()) {
                 print(out, analyzer, texts, analyzer.analyzeAll(texts));
             }
@@ -100,15 +93,6 @@ public final class SentimentCli implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    /** A zoo model by name, or a model file by path. */
-    static SentimentAnalyzer open(String model, AnalyzerOptions options) throws ModelLoadException {
-        Path path = Path.of(model);
-        if (model.endsWith(".onnx") || model.contains("/") || Files.exists(path)) {
-            return SentimentAnalyzer.load(path, options);
-        }
-        return SentimentAnalyzer.fromZoo(model, options);
     }
 
     private static Reader openInput(String input) throws IOException {

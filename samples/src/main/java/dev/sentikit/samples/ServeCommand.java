@@ -1,6 +1,5 @@
 package dev.sentikit.samples;
 
-import dev.sentikit.AnalyzerOptions;
 import dev.sentikit.SentimentAnalyzer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,13 +34,8 @@ final class ServeCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}, this machine only; 0.0.0.0 listens on every interface).")
     String host;
 
-    @Option(names = "--model", defaultValue = "en", paramLabel = "NAME|FILE.onnx",
-            description = "A zoo model name or a model file (default: ${DEFAULT-VALUE}).")
-    String model;
-
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda:N",
-            description = "Where to run the model (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
 
     @Option(names = "--threads", paramLabel = "N", description = "Requests analyzed at once (default: one per "
             + "core, at least 2).")
@@ -69,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
         System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "60");
         System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", "60");
         PrintWriter out = spec.commandLine().getOut();
-        SentimentAnalyzer analyzer = SentimentCli.open(model, AnalyzerOptions.builder().optDevice(device).build());
+        SentimentAnalyzer analyzer = modelOptions.open();
         SentimentServer server;
         try {
             server = SentimentServer.start(analyzer, modelName(analyzer), new InetSocketAddress(host, port), limits);
@@ -130,7 +125,7 @@ final class ServeCommand implements Callable<Integer> {
         if (name != null && !name.isBlank()) {
             return name;
         }
-        Path file = Path.of(model).getFileName();
-        return file == null ? model : file.toString();
+        Path file = Path.of(modelOptions.model).getFileName();
+        return file == null ? modelOptions.model : file.toString();
     }
 }

@@ -65,15 +65,8 @@ final class DataOptions {
      */
     static boolean reportIfChanged(Path file, String sha256AtRead, PrintWriter err) throws IOException {
         String now;
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-            now = java.util.HexFormat.of().formatHex(digest.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        try {
+            now = DataReader.sha256(file);
         } catch (java.nio.file.NoSuchFileException e) {
             now = "(file deleted)";
         }

@@ -110,6 +110,18 @@ public final class DataReader {
         };
     }
 
+    /** The SHA-256 of a file's bytes, in lower-case hex: the hash {@link LabeledData#sha256()} records. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest digest = newDigest();
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
+    }
+
     private static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance(DIGEST_ALGORITHM);

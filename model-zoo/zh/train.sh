@@ -13,8 +13,11 @@ require_sha256 "$waimai" 8f536875e8cb08c9820399ecf123928e61e6a4891671756f57d076c
 
 work=target/zoo/zh
 bin/trainer split --data "$shopping" --output "$work/split" --seed 42
+# --batching random: the shipped model was trained before length-bucketed batches became the default;
+# with it this script gives the same parameters again.
 bin/trainer train --data "$work/split/train.tsv" --valid "$work/split/valid.tsv" --labels negative,positive \
-  --model bag --embedding-dim 64 --epochs 4 --lr 0.001 --seed 42 --device cpu --output "$work/run"
+  --model bag --embedding-dim 64 --epochs 4 --lr 0.001 --seed 42 --device cpu \
+  --batching random --output "$work/run"
 bin/trainer evaluate --model "$work/run" --data "$work/split/test.tsv" --record test
 # Another domain: all 11,891 food-delivery reviews.
 bin/trainer evaluate --model "$work/run" --data "$waimai" --record waimai

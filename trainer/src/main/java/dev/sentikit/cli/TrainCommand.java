@@ -101,6 +101,25 @@ final class TrainCommand implements Callable<Integer> {
             description = "Where to train (default: ${DEFAULT-VALUE}: the first GPU if PyTorch sees one, else the CPU).")
     String device;
 
+    @Option(names = "--gpus", paramLabel = "0,1,...|all", description = "Data-parallel training on these GPUs of "
+            + "this machine: each batch is split across them and their gradients are summed (the result does not "
+            + "depend on the number of GPUs, up to float rounding). Needs the cuda build (mvn -Pcuda).")
+    String gpus;
+
+    @Option(names = "--batching", defaultValue = "bucketed", paramLabel = "bucketed|random", description = "bucketed "
+            + "(default): texts of similar length share a batch, so little compute goes to padding (the batches "
+            + "are still shuffled); random: slices of a shuffled order.")
+    String batching;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Where the encoded training data is kept, "
+            + "keyed by the texts' SHA-256 and the encoder settings, so that another run on the same data starts "
+            + "training at once (default: $XDG_CACHE_HOME/sentikit/encoded or ~/.cache/sentikit/encoded; the 8 "
+            + "most recently used are kept).")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Encode the training data every run; write no cache.")
+    boolean noCache;
+
     @Option(names = "--embedding-dim", defaultValue = "" + TrainingConfig.DEFAULT_EMBEDDING_DIM,
             description = "Embedding width (default: ${DEFAULT-VALUE}).")
     int embeddingDim;
@@ -154,7 +173,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Options that --resume takes; the others come from the checkpoint. */
     private static final java.util.Set<String> RESUME_OPTIONS = java.util.Set.of("--data", "--valid", "--resume",
-            "--device", "--progress", "--format", "--label-column", "--text-column", "--strict");
+            "--device", "--gpus", "--cache-dir", "--no-cache", "--progress", "--format", "--label-column",
+            "--text-column", "--strict");
 
     @Override
     public Integer call() throws Exception {
@@ -195,8 +215,9 @@ final class TrainCommand implements Callable<Integer> {
                 .optWarmupSteps(warmupSteps)
                 .optLrDecay(TrainingConfig.LrDecay.parse(lrDecay))
                 .optCheckpointEvery(checkpointEvery)
+                .optBatching(TrainingConfig.Batching.parse(batching))
                 .build();
-        Device[] devices = TrainingDevices.resolve(device);
+        Device[] devices = devices();
 
         LabeledData trainData = dataOptions.read(data, labels, err);
         Examples train = DataOptions.toExamples(trainData);
@@ -225,7 +246,8 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint checkpoint;
         try (Progress progress = Progress.forOutput(out, progressMode == null ? Progress.isTerminal()
                 : progressMode == ProgressMode.bar)) {
-            SentimentTrainer trainer = new SentimentTrainer(config, devices, listener(progress, err));
+            SentimentTrainer trainer = new SentimentTrainer(config, devices, listener(progress, err))
+                    .optCacheDir(cacheDirectory());
             checkpoint = trainer.train(train, heldOut, new SentimentTrainer.DataSources(data.toString(),
                     trainData.sha256(), validName, validSha, commandLine), output);
             if (trainer.embeddingCoverage() != null) {
@@ -237,6 +259,26 @@ final class TrainCommand implements Callable<Integer> {
             DataOptions.reportIfChanged(valid, validSha, err);
         }
         return finish(out, checkpoint);
+    }
+
+    /** --gpus, or else --device. */
+    private Device[] devices() {
+        if (gpus == null) {
+            return TrainingDevices.resolve(device);
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--device")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--gpus and --device cannot both be given: --gpus names the GPUs to train on");
+        }
+        return TrainingDevices.resolveGpus(gpus);
+    }
+
+    private Path cacheDirectory() {
+        if (noCache && cacheDir != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--no-cache and --cache-dir cannot both be given");
+        }
+        return noCache ? null : cacheDir != null ? cacheDir : dev.sentikit.train.EncodedData.defaultCacheDir();
     }
 
     private static TrainingListener listener(Progress progress, PrintWriter err) {
@@ -254,6 +296,11 @@ final class TrainCommand implements Callable<Integer> {
             @Override
             public void epochEnded(EpochResult result) {
                 progress.endEpoch(result);
+            }
+
+            @Override
+            public void message(String message) {
+                progress.message(message);
             }
 
             @Override
@@ -305,13 +352,14 @@ final class TrainCommand implements Callable<Integer> {
             train = split.train();
             heldOut = split.heldOut();
         }
-        Device[] devices = TrainingDevices.resolve(device);
+        Device[] devices = devices();
         out.printf("resuming %s (%s on %d examples, validating on %d; device %s)%n", resume,
                 config.architecture().id(), train.size(), heldOut.size(), Arrays.toString(devices));
         Checkpoint checkpoint;
         try (Progress progress = Progress.forOutput(out, progressMode == null ? Progress.isTerminal()
                 : progressMode == ProgressMode.bar)) {
-            SentimentTrainer trainer = new SentimentTrainer(config, devices, listener(progress, err));
+            SentimentTrainer trainer = new SentimentTrainer(config, devices, listener(progress, err))
+                    .optCacheDir(cacheDirectory());
             checkpoint = trainer.resume(train, heldOut, last, resume);
         }
         return finish(out, checkpoint);

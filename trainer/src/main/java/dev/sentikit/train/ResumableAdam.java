@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongFunction;
@@ -23,6 +22,12 @@ import java.util.function.LongFunction;
  * {@link ai.djl.training.optimizer.Adam} keeps its moment estimates in private fields; this one keeps, per
  * parameter, the first and second moment estimates (m, v) and its step count t, and writes them with
  * {@link #save(OutputStream)}.
+ *
+ * <p>Data-parallel training on several devices keeps a replica of every parameter per device; DJL's parameter
+ * server sums the replicas' gradients and then calls {@link #update} once per replica with that sum, first
+ * device first. The n-th call for a parameter since the last {@link #stepTaken()} is its n-th replica; each
+ * replica has its own moments, on its own device, and since every replica receives the same gradients they
+ * stay equal: {@link #save} writes the first replica's, and {@link #load} gives every replica a copy.
  *
  * <p>The update is DJL's Adam exactly: the same engine kernel ({@code NDArrayEx.adamUpdate}, which also zeroes
  * the parameter's gradient) with the same arguments: the learning rate, the bias-corrected rate
@@ -51,12 +56,25 @@ public final class ResumableAdam extends Optimizer {
     private long optimizerSteps;
     private float lastLearningRate;
 
+    /** One parameter's state: its moments per replica. */
     private static final class State {
-        NDArray m;
-        NDArray v;
+        final java.util.List<Moments> replicas = new java.util.ArrayList<>();
+        /** Updates since the last optimizer step: the index of the next replica. */
+        int calls;
         float[] loadedM;
         float[] loadedV;
         long[] shape;
+        int loadedT;
+
+        /** The first replica's moments, or null before the first update. */
+        Moments first() {
+            return replicas.isEmpty() ? null : replicas.get(0);
+        }
+    }
+
+    private static final class Moments {
+        NDArray m;
+        NDArray v;
         int t;
     }
 
@@ -88,6 +106,9 @@ public final class ResumableAdam extends Optimizer {
     /** Counts one optimizer step; call after {@code Trainer.step()}. */
     public void stepTaken() {
         optimizerSteps++;
+        for (State s : states.values()) {
+            s.calls = 0;
+        }
     }
 
     /** The learning rate the latest step used (0 before the first). */
@@ -99,24 +120,31 @@ public final class ResumableAdam extends Optimizer {
     public void update(String parameterId, NDArray weight, NDArray grad) {
         String name = names.getOrDefault(parameterId, parameterId);
         State s = states.computeIfAbsent(name, k -> new State());
-        if (s.m == null) {
+        int replica = s.calls++;
+        if (replica > s.replicas.size()) {
+            throw new IllegalStateException("replica " + replica + " of " + name + " updated before replica "
+                    + s.replicas.size());
+        }
+        Moments r = replica < s.replicas.size() ? s.replicas.get(replica) : null;
+        if (r == null) {
+            r = new Moments();
             if (s.loadedM != null) {
                 if (!Arrays.equals(s.shape, weight.getShape().getShape())) {
                     throw new IllegalStateException("saved optimizer state of " + name + " has shape "
                             + new Shape(s.shape) + ", the parameter " + weight.getShape());
                 }
-                s.m = weight.getManager().create(s.loadedM, weight.getShape()).toDevice(weight.getDevice(), false);
-                s.v = weight.getManager().create(s.loadedV, weight.getShape()).toDevice(weight.getDevice(), false);
-                s.loadedM = null;
-                s.loadedV = null;
+                r.m = weight.getManager().create(s.loadedM, weight.getShape()).toDevice(weight.getDevice(), false);
+                r.v = weight.getManager().create(s.loadedV, weight.getShape()).toDevice(weight.getDevice(), false);
+                r.t = s.loadedT;
             } else {
-                s.m = weight.zerosLike();
-                s.v = weight.zerosLike();
+                r.m = weight.zerosLike();
+                r.v = weight.zerosLike();
                 s.shape = weight.getShape().getShape();
             }
+            s.replicas.add(r);
         }
-        s.t++;
-        int t = s.t;
+        r.t++;
+        int t = r.t;
         double coef1 = 1.0 - Math.pow(BETA1, t);
         double coef2 = 1.0 - Math.pow(BETA2, t);
         float lr = schedule.apply(optimizerSteps + 1);
@@ -126,7 +154,7 @@ public final class ResumableAdam extends Optimizer {
         if (!Float.isFinite(corrected) || !Float.isFinite(weightDecay)) {
             throw new IllegalStateException("learning rate or weight decay is NaN or infinite");
         }
-        weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, s.m, s.v), new NDList(weight), lr, corrected,
+        weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, r.m, r.v), new NDList(weight), lr, corrected,
                 weightDecay, rescaleGrad, clipGrad, BETA1, BETA2, EPSILON, true, false);
     }
 
@@ -142,14 +170,15 @@ public final class ResumableAdam extends Optimizer {
         data.writeInt(states.size());
         for (Map.Entry<String, State> e : states.entrySet()) {
             State s = e.getValue();
+            Moments first = s.first();
             data.writeUTF(e.getKey());
-            data.writeInt(s.t);
+            data.writeInt(first != null ? first.t : s.loadedT);
             data.writeInt(s.shape.length);
             for (long d : s.shape) {
                 data.writeLong(d);
             }
-            float[] m = s.m != null ? s.m.toFloatArray() : s.loadedM;
-            float[] v = s.m != null ? s.v.toFloatArray() : s.loadedV;
+            float[] m = first != null ? first.m.toFloatArray() : s.loadedM;
+            float[] v = first != null ? first.v.toFloatArray() : s.loadedV;
             data.writeInt(m.length);
             for (float f : m) {
                 data.writeFloat(f);
@@ -169,7 +198,8 @@ public final class ResumableAdam extends Optimizer {
     }
 
     /**
-     * Restores what {@link #save} wrote; the moments are moved to the parameters' device at their first update.
+     * Restores what {@link #save} wrote; the moments are copied to each parameter replica's device at its first
+     * update.
      *
      * @throws IOException when the stream is not such a state or is cut off
      */
@@ -192,7 +222,7 @@ public final class ResumableAdam extends Optimizer {
             for (int i = 0; i < count; i++) {
                 String name = data.readUTF();
                 State s = new State();
-                s.t = data.readInt();
+                s.loadedT = data.readInt();
                 int rank = data.readInt();
                 s.shape = new long[rank];
                 for (int d = 0; d < rank; d++) {

@@ -37,7 +37,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +63,9 @@ public final class SentimentTrainer {
     private final Device[] devices;
     private final TrainingListener listener;
     private PretrainedEmbeddings.Coverage coverage;
+    private Path cacheDir;
+    /** Whether this run took its first step, through the trainer (see {@link #step}). */
+    private boolean gradientsChecked;
 
     /**
      * @param config the settings
@@ -91,6 +93,17 @@ public final class SentimentTrainer {
         if (this.devices.length == 0) {
             throw new IllegalArgumentException("at least one device is needed");
         }
+    }
+
+    /**
+     * Keeps the encoded training data in {@code dir} (see {@link EncodedData}), so that another run on the same
+     * data and encoder settings skips encoding; null (the default) encodes every time.
+     *
+     * @return this trainer
+     */
+    public SentimentTrainer optCacheDir(Path dir) {
+        this.cacheDir = dir;
+        return this;
     }
 
     /** Where the data came from, recorded in the model's provenance. */
@@ -142,10 +155,17 @@ public final class SentimentTrainer {
             throw new IllegalArgumentException("no validation examples");
         }
         Files.createDirectories(outputDir);
+        gradientsChecked = false;
         List<String> labels = train.labels();
-        Vocabulary vocabulary = buildVocabulary(train.texts());
+        long encodeStart = System.nanoTime();
+        EncodedData encoded = EncodedData.load(train.texts(), config.encoder(), config.minCount(),
+                config.maxVocabulary(), cacheDir, listener::warning);
+        listener.message(String.format(java.util.Locale.ROOT, "%s %d texts in %.1f s%s",
+                encoded.fromCache() ? "read the encoded" : "encoded", train.size(),
+                (System.nanoTime() - encodeStart) / 1e9, cacheDir == null ? "" : " (cache: " + cacheDir + ")"));
+        Vocabulary vocabulary = encoded.vocabulary();
         TextEncoder encoder = new TextEncoder(config.encoder(), vocabulary);
-        int[][] trainIds = encodeAll(encoder, train.texts());
+        int[][] trainIds = encoded.ids();
         long rows = encoder.idSpace();
 
         ModelCard baseCard = resume != null ? resume.card()
@@ -216,15 +236,21 @@ public final class SentimentTrainer {
                     .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT)
                     .optInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
             try (Trainer trainer = model.newTrainer(djlConfig)) {
-                trainer.initialize(new Shape(1, 1));
+                // The parameters get their values on the first device before the trainer mirrors them onto the
+                // others (Trainer.initialize), so that every replica starts equal. The block's own initialize is
+                // what Trainer.initialize calls first, and it leaves initialized parameters alone.
+                block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1));
                 initializeEmbedding(block, random, vocabulary);
+                if (resume != null) {
+                    restoreParameters(block, resume.parameters());
+                }
+                trainer.initialize(new Shape(1, 1));
                 Map<String, String> names = new LinkedHashMap<>();
                 for (ai.djl.util.Pair<String, Parameter> p : block.getParameters()) {
                     names.put(p.getValue().getId(), p.getKey());
                 }
                 adam.setParameterNames(names);
                 if (resume != null) {
-                    restoreParameters(block, resume.parameters());
                     try (java.io.InputStream in = Files.newInputStream(resume.optimizer())) {
                         adam.load(in);
                     }
@@ -235,7 +261,8 @@ public final class SentimentTrainer {
                 }
                 for (int epoch = firstEpoch; epoch <= config.epochs() && !finished; epoch++) {
                     long start = System.nanoTime();
-                    int[] order = permutation(train.size(), new Random(config.seed() * 31 + epoch));
+                    int[] order = batchOrder(trainIds, config.batchSize(), config.batching(),
+                            config.seed() * 31 + epoch);
                     double lossSum = epoch == firstEpoch ? resumedLoss : 0;
                     double priorSeconds = epoch == firstEpoch ? resumedSeconds : 0;
                     int from0 = epoch == firstEpoch ? firstBatch : 0;
@@ -251,8 +278,7 @@ public final class SentimentTrainer {
                         lossSum += loss * (to - from);
                         boolean stepNow = (s + 1) % config.accumulate() == 0 || s + 1 == batches;
                         if (stepNow) {
-                            trainer.step();
-                            adam.stepTaken();
+                            step(trainer, block, adam);
                         }
                         listener.stepEnded(s + 1, loss, to - from);
                         if (stepNow && s + 1 < batches && config.checkpointEvery() > 0
@@ -361,18 +387,48 @@ public final class SentimentTrainer {
             double loss = 0;
             try (Batch batch = new Batch(sub, new NDList(xs), new NDList(ys), size, Batchifier.STACK,
                     Batchifier.STACK, stepIndex, steps)) {
+                // One slice per device; DJL's parameter server sums the slices' gradients, so each slice's mean
+                // loss is weighted by its share of the batch: the sum is the gradient of the batch's mean loss,
+                // whatever the number of devices.
                 Batch[] splits = batch.split(trainer.getDevices(), false);
                 try (GradientCollector collector = trainer.newGradientCollector()) {
                     for (Batch split : splits) {
                         NDList preds = trainer.forward(split.getData());
                         NDArray lossValue = trainer.getLoss().evaluate(split.getLabels(), preds);
                         loss += lossValue.getFloat() * split.getSize();
-                        collector.backward(scale == 1.0 ? lossValue : lossValue.mul((float) scale));
+                        double weight = scale * split.getSize() / size;
+                        collector.backward(weight == 1.0 ? lossValue : lossValue.mul((float) weight));
                     }
                 }
             }
             return loss / size;
         }
+    }
+
+    /**
+     * One optimizer step. On one device the parameters are updated in place, without DJL's parameter server,
+     * which copies every gradient before the update (a full extra pass over the embedding table per step); the
+     * update is the same, so are the results. On several devices the trainer's step sums the replicas' gradients
+     * and updates every replica. The first step of a run goes through the trainer either way, which checks that
+     * the gradients are not all zero.
+     */
+    private void step(Trainer trainer, SentimentBlock block, ResumableAdam adam) {
+        if (devices.length > 1 || !gradientsChecked) {
+            trainer.step();
+            gradientsChecked = true;
+        } else {
+            for (ai.djl.util.Pair<String, Parameter> p : block.getParameters()) {
+                Parameter parameter = p.getValue();
+                if (!parameter.requiresGradient()) {
+                    continue;
+                }
+                NDArray weight = parameter.getArray();
+                try (NDArray gradient = weight.getGradient()) {
+                    adam.update(parameter.getId(), weight, gradient);
+                }
+            }
+        }
+        adam.stepTaken();
     }
 
     /**
@@ -474,22 +530,40 @@ public final class SentimentTrainer {
         });
     }
 
-    private Vocabulary buildVocabulary(List<String> texts) {
-        Map<String, Long> counts = new HashMap<>();
-        for (String text : texts) {
-            List<String> tokens = TextEncoder.tokenize(text, config.encoder());
-            for (int i = 0; i < tokens.size(); i++) {
-                counts.merge(tokens.get(i), 1L, Long::sum);
-                if (config.encoder().bigrams() && i + 1 < tokens.size()) {
-                    counts.merge(tokens.get(i) + ' ' + tokens.get(i + 1), 1L, Long::sum);
-                }
+    /**
+     * The order of the examples in one epoch: consecutive slices of {@code batchSize} are its batches, and only
+     * the last may be smaller. See {@link TrainingConfig.Batching}.
+     */
+    public static int[] batchOrder(int[][] ids, int batchSize, TrainingConfig.Batching batching, long seed) {
+        Random random = new Random(seed);
+        int n = ids.length;
+        int[] order = permutation(n, random);
+        if (batching == TrainingConfig.Batching.RANDOM || n <= batchSize) {
+            return order;
+        }
+        int pool = batchSize * TrainingConfig.BUCKET_POOL;
+        Integer[] boxed = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            boxed[i] = order[i];
+        }
+        for (int from = 0; from < n; from += pool) {
+            // a stable sort: equal lengths keep their shuffled order
+            java.util.Arrays.sort(boxed, from, Math.min(n, from + pool),
+                    java.util.Comparator.comparingInt(i -> ids[i].length));
+        }
+        int full = n / batchSize;
+        int[] batches = permutation(full, random);
+        int[] result = new int[n];
+        int at = 0;
+        for (int b : batches) {
+            for (int i = b * batchSize; i < (b + 1) * batchSize; i++) {
+                result[at++] = boxed[i];
             }
         }
-        return Vocabulary.fromCounts(counts, config.minCount(), config.maxVocabulary());
-    }
-
-    private static int[][] encodeAll(TextEncoder encoder, List<String> texts) {
-        return texts.parallelStream().map(encoder::encode).toArray(int[][]::new);
+        for (int i = full * batchSize; i < n; i++) {
+            result[at++] = boxed[i];
+        }
+        return result;
     }
 
     private static int[] permutation(int n, Random random) {

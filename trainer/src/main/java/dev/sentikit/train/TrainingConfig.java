@@ -44,6 +44,34 @@ public final class TrainingConfig {
     private final int warmupSteps;
     private final LrDecay lrDecay;
     private final int checkpointEvery;
+    private final Batching batching;
+
+    /**
+     * How examples are put into batches. {@code RANDOM}: consecutive slices of a shuffled order.
+     * {@code BUCKETED}: the shuffled order is cut into pools of {@value #BUCKET_POOL} batches, each pool is sorted
+     * by length and cut into batches, and the full batches are shuffled; texts of similar length share a batch, so
+     * little of it is padding. Both are deterministic from the seed and the epoch.
+     */
+    public enum Batching {
+        RANDOM, BUCKETED;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Parses random or bucketed. */
+        public static Batching parse(String s) {
+            for (Batching b : values()) {
+                if (b.id().equalsIgnoreCase(s.trim())) {
+                    return b;
+                }
+            }
+            throw new IllegalArgumentException("batching must be random or bucketed, got '" + s + "'");
+        }
+    }
+
+    /** Batches per pool of {@link Batching#BUCKETED}. */
+    public static final int BUCKET_POOL = 50;
 
     /** How the learning rate falls after the warm-up: not at all, or linearly or along a cosine to 0 at the last step. */
     public enum LrDecay {
@@ -83,6 +111,11 @@ public final class TrainingConfig {
         this.warmupSteps = b.warmupSteps;
         this.lrDecay = b.lrDecay;
         this.checkpointEvery = b.checkpointEvery;
+        this.batching = b.batching;
+    }
+
+    public Batching batching() {
+        return batching;
     }
 
     /** Batches whose gradients are summed before each optimizer step (1: a step per batch). */
@@ -148,7 +181,9 @@ public final class TrainingConfig {
                 .optAccumulate(integer(h, "accumulate", 1))
                 .optWarmupSteps(integer(h, "warmup_steps", 0))
                 .optLrDecay(LrDecay.parse(h.getOrDefault("lr_decay", "none").toString()))
-                .optCheckpointEvery(integer(h, "checkpoint_every", 0));
+                .optCheckpointEvery(integer(h, "checkpoint_every", 0))
+                // runs recorded before batching was a setting used random batches
+                .optBatching(Batching.parse(h.getOrDefault("batching", "random").toString()));
         if (h.get("hidden_size") != null) {
             b.optHiddenSize(integer(h, "hidden_size", null));
         }
@@ -260,6 +295,7 @@ public final class TrainingConfig {
         m.put("warmup_steps", warmupSteps);
         m.put("lr_decay", lrDecay.id());
         m.put("checkpoint_every", checkpointEvery);
+        m.put("batching", batching.id());
         if (embeddings != null) {
             m.put("embeddings", embeddings.getFileName().toString());
         }
@@ -286,8 +322,15 @@ public final class TrainingConfig {
         private int warmupSteps;
         private LrDecay lrDecay = LrDecay.NONE;
         private int checkpointEvery;
+        private Batching batching = Batching.BUCKETED;
 
         private Builder() {}
+
+        /** How examples are grouped into batches (default: bucketed by length). */
+        public Builder optBatching(Batching batching) {
+            this.batching = Objects.requireNonNull(batching, "batching");
+            return this;
+        }
 
         /** Sums the gradients of {@code n} batches before each optimizer step (effective batch n × batch size). */
         public Builder optAccumulate(int n) {

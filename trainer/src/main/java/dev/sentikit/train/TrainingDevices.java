@@ -4,7 +4,11 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.util.Locale;
 
-/** Turns {@code --device auto|cpu|gpu|gpu:N} into DJL devices, explaining what to do when a GPU is missing. */
+/**
+ * Turns {@code --device auto|cpu|gpu|gpu:N} and {@code --gpus 0,1,...|all} into DJL devices, explaining what to do
+ * when a GPU is missing. Several devices mean data-parallel training: each batch is split across them, their
+ * gradients are summed on the first, and every replica takes the same optimizer step.
+ */
 public final class TrainingDevices {
 
     private TrainingDevices() {}
@@ -36,6 +40,48 @@ public final class TrainingDevices {
                 throw new IllegalArgumentException("unknown device '" + option
                         + "': expected auto, cpu, gpu or gpu:N");
         }
+    }
+
+    /**
+     * Resolves {@code --gpus}: a comma-separated list of GPU numbers, or {@code all} for every GPU PyTorch sees.
+     *
+     * @throws IllegalArgumentException for a malformed or repeated number, or a GPU that cannot be used
+     */
+    public static Device[] resolveGpus(String list) {
+        int gpus = Engine.getEngine("PyTorch").getGpuCount();
+        return parseGpus(list, gpus);
+    }
+
+    /** {@link #resolveGpus} for a machine with {@code gpus} GPUs. */
+    static Device[] parseGpus(String list, int gpus) {
+        String l = list.trim().toLowerCase(Locale.ROOT);
+        if (l.equals("all")) {
+            gpu(0, gpus); // the message when there is none
+            Device[] all = new Device[gpus];
+            for (int i = 0; i < gpus; i++) {
+                all[i] = Device.gpu(i);
+            }
+            return all;
+        }
+        java.util.LinkedHashSet<Integer> ids = new java.util.LinkedHashSet<>();
+        for (String part : l.split(",", -1)) {
+            int id;
+            try {
+                id = Integer.parseInt(part.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--gpus takes GPU numbers separated by commas (e.g. 0,1) or all, "
+                        + "got '" + list + "'");
+            }
+            if (!ids.add(id)) {
+                throw new IllegalArgumentException("--gpus names GPU " + id + " twice: '" + list + "'");
+            }
+        }
+        Device[] devices = new Device[ids.size()];
+        int i = 0;
+        for (int id : ids) {
+            devices[i++] = gpu(id, gpus);
+        }
+        return devices;
     }
 
     private static Device gpu(int id, int gpus) {

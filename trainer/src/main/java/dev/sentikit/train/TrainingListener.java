@@ -18,6 +18,9 @@ public interface TrainingListener {
     /** An epoch ended and was evaluated. */
     default void epochEnded(EpochResult result) {}
 
+    /** What the run is doing, such as reading the encoded data from the cache: not a problem. */
+    default void message(String message) {}
+
     /** Something worth telling a person, such as a damaged checkpoint skipped on resume. */
     default void warning(String message) {}
 }

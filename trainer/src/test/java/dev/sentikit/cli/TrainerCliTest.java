@@ -136,5 +136,53 @@ class TrainerCliTest {
         Run badLr = run("train", "--data", Fixtures.vaderSample().toString(), "--output", dir.toString(), "--lr", "-1");
         assertEquals(1, badLr.code());
         assertTrue(badLr.err().contains("learning rate"), badLr.err());
+
+        Run badBatching = run("train", "--data", Fixtures.vaderSample().toString(), "--output", dir.toString(),
+                "--batching", "sorted");
+        assertEquals(1, badBatching.code());
+        assertTrue(badBatching.err().contains("random or bucketed"), badBatching.err());
+
+        Run gpusAndDevice = run("train", "--data", Fixtures.vaderSample().toString(), "--output", dir.toString(),
+                "--gpus", "0,1", "--device", "cpu");
+        assertEquals(2, gpusAndDevice.code());
+        assertTrue(gpusAndDevice.err().contains("--gpus and --device cannot both be given"), gpusAndDevice.err());
+
+        Run cacheTwice = run("train", "--data", Fixtures.vaderSample().toString(), "--output", dir.toString(),
+                "--no-cache", "--cache-dir", dir.toString(), "--epochs", "1");
+        assertEquals(2, cacheTwice.code());
+        assertTrue(cacheTwice.err().contains("--no-cache and --cache-dir"), cacheTwice.err());
+    }
+
+    @Test
+    void gpusOnAMachineWithoutThemSaysWhatToDo(@TempDir Path dir) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0,
+                "this machine has a GPU");
+        Run gpus = run("train", "--data", Fixtures.vaderSample().toString(), "--output", dir.toString(),
+                "--gpus", "0,1");
+        assertEquals(1, gpus.code());
+        assertTrue(gpus.err().contains("PyTorch sees none") && gpus.err().contains("mvn -Pcuda"), gpus.err());
+    }
+
+    @Test
+    void aSecondRunReadsTheEncodedDataFromTheCache(@TempDir Path dir) {
+        String[] args = {"train", "--data", Fixtures.vaderSample().toString(), "--epochs", "1", "--embedding-dim", "8",
+                "--device", "cpu", "--progress", "lines", "--cache-dir", dir.resolve("cache").toString(), "--output"};
+        Run first = run(concat(args, dir.resolve("a").toString()));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("encoded 1350 texts"), first.out());
+        Run second = run(concat(args, dir.resolve("b").toString()));
+        assertEquals(0, second.code(), second.err());
+        assertTrue(second.out().contains("read the encoded 1350 texts"), second.out());
+        Run uncached = run("train", "--data", Fixtures.vaderSample().toString(), "--epochs", "1", "--embedding-dim",
+                "8", "--device", "cpu", "--progress", "lines", "--no-cache", "--output", dir.resolve("c").toString());
+        assertEquals(0, uncached.code(), uncached.err());
+        assertTrue(uncached.out().contains("encoded 1350 texts") && !uncached.out().contains("cache:"),
+                uncached.out());
+    }
+
+    private static String[] concat(String[] a, String last) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + 1);
+        all[a.length] = last;
+        return all;
     }
 }

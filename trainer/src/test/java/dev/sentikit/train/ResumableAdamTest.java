@@ -43,4 +43,49 @@ class ResumableAdamTest {
             }
         }
     }
+
+    /**
+     * Data-parallel training on n devices calls update once per replica with the summed gradient, first device
+     * first (DJL's LocalParameterServer). Every replica must take the step a single-device run takes, the step
+     * count must advance once per optimizer step, and the saved state must be the single-device one, before and
+     * after a save and load. (On a GPU machine the replicas live on different devices; here they are arrays of
+     * one CPU, which is what the optimizer sees either way.)
+     */
+    @Test
+    void everyReplicaTakesTheSingleDeviceStep() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch")) {
+            Random random = new Random(5);
+            float[] init = new float[8];
+            for (int i = 0; i < init.length; i++) {
+                init[i] = random.nextFloat() - 0.5f;
+            }
+            NDArray single = manager.create(init, new Shape(2, 4));
+            NDArray[] replicas = {manager.create(init, new Shape(2, 4)), manager.create(init, new Shape(2, 4)),
+                    manager.create(init, new Shape(2, 4))};
+            ResumableAdam alone = new ResumableAdam(step -> 0.02f);
+            ResumableAdam parallel = new ResumableAdam(step -> 0.02f);
+            for (int step = 1; step <= 5; step++) {
+                float[] g = new float[8];
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = (float) random.nextGaussian();
+                }
+                alone.update("w", single, manager.create(g, new Shape(2, 4)));
+                alone.stepTaken();
+                for (NDArray replica : replicas) {
+                    parallel.update("w", replica, manager.create(g, new Shape(2, 4)));
+                }
+                parallel.stepTaken();
+                for (int r = 0; r < replicas.length; r++) {
+                    assertArrayEquals(single.toFloatArray(), replicas[r].toFloatArray(),
+                            "replica " + r + " after step " + step);
+                }
+                assertArrayEquals(alone.toBytes(), parallel.toBytes(), "saved state after step " + step);
+                if (step == 2) {
+                    byte[] saved = parallel.toBytes();
+                    parallel = new ResumableAdam(s -> 0.02f);
+                    parallel.load(new ByteArrayInputStream(saved));
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,230 @@
+package dev.sentikit.bench;
+
+import ai.djl.Device;
+import dev.sentikit.model.ModelFormat;
+import dev.sentikit.text.EncoderSpec;
+import dev.sentikit.text.TextEncoder;
+import dev.sentikit.train.Architecture;
+import dev.sentikit.train.EncodedData;
+import dev.sentikit.train.EpochResult;
+import dev.sentikit.train.Examples;
+import dev.sentikit.train.SentimentTrainer;
+import dev.sentikit.train.Split;
+import dev.sentikit.train.TrainingConfig;
+import dev.sentikit.train.data.DataReader;
+import dev.sentikit.train.data.LabeledData;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Training throughput of the trainer (DJL, PyTorch 2.5.1 natives) against the same architectures written in
+ * PyTorch for Python ({@code benchmarks/training/torch_reference.py}), on the same ids, batches, sizes and
+ * threads, in one run. Also times the data path: encoding the training texts, and reading them back from the
+ * encoded-data cache. Prints a Markdown table; run it with {@code benchmarks/training.sh}.
+ *
+ * <pre>
+ * TrainingThroughput DATA.tsv OUT_DIR EPOCHS THREADS PYTHON SCRIPT BATCHING[,BATCHING] ARCH[,ARCH...]
+ * </pre>
+ */
+public final class TrainingThroughput {
+
+    private static final int BATCH_SIZE = 64;
+    private static final float LEARNING_RATE = 1e-3f;
+    private static final int DIM = 64;
+    private static final int HIDDEN = 128;
+    private static final long SEED = 42;
+
+    private TrainingThroughput() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 8) {
+            System.err.println("usage: TrainingThroughput DATA.tsv OUT_DIR EPOCHS THREADS PYTHON SCRIPT "
+                    + "BATCHING[,BATCHING] ARCH[,ARCH...]");
+            System.exit(2);
+        }
+        Path data = Path.of(args[0]);
+        Path out = Path.of(args[1]);
+        int epochs = Integer.parseInt(args[2]);
+        int threads = Integer.parseInt(args[3]);
+        String python = args[4];
+        Path script = Path.of(args[5]);
+        List<String> batchings = Arrays.asList(args[6].split(","));
+        List<String> architectures = Arrays.asList(args[7].split(","));
+        Files.createDirectories(out);
+
+        LabeledData read = DataReader.builder().build().read(data);
+        List<String> texts = new ArrayList<>();
+        read.rows().forEach(r -> texts.add(r.text()));
+        Examples all = new Examples(read.labels(), texts, read.labelIndices());
+        // A small validation split: the trainer needs one, and its evaluation is not counted in the throughput.
+        Split split = Split.stratified(all, 0.05, SEED);
+        Examples train = split.train();
+        System.err.printf(Locale.ROOT, "%d training texts from %s, %d epochs, batch %d, %d threads%n", train.size(),
+                data, epochs, BATCH_SIZE, threads);
+
+        StringBuilder table = new StringBuilder();
+        table.append("| model | batching | Sentikit (DJL) examples/s | PyTorch (Python) examples/s | ratio |\n");
+        table.append("|---|---|---:|---:|---:|\n");
+        StringBuilder dataPath = new StringBuilder();
+        dataPath.append("| model | texts | encode (s) | read from cache (s) | padded cells, random | "
+                + "padded cells, bucketed |\n|---|---:|---:|---:|---:|---:|\n");
+        for (String arch : architectures) {
+            Architecture architecture = Architecture.parse(arch);
+            EncoderSpec spec = EncoderSpec.defaults().withBigrams(architecture.usesBigrams());
+            dataPath.append(dataPathRow(arch, train, spec, out.resolve("cache-" + arch)));
+            for (String batching : batchings) {
+                TrainingConfig config = TrainingConfig.builder().optArchitecture(architecture).optEncoder(spec)
+                        .optEpochs(epochs).optBatchSize(BATCH_SIZE).optLearningRate(LEARNING_RATE)
+                        .optEmbeddingDim(DIM).optHiddenSize(HIDDEN).optSeed(SEED).optCalibrate(false)
+                        .optBatching(TrainingConfig.Batching.parse(batching)).build();
+                String name = arch + "-" + batching;
+                Path base = out.resolve(name);
+                writeForPython(base, train, config);
+                System.err.println("== " + name + ": Sentikit (DJL)");
+                List<Double> java = new ArrayList<>();
+                new SentimentTrainer(config, new Device[] {Device.cpu()}, (EpochResult r) -> {
+                    System.err.printf(Locale.ROOT, "   epoch %d: %.0f examples/s, loss %.4f%n", r.epoch(),
+                            r.examplesPerSecond(), r.trainLoss());
+                    java.add(r.examplesPerSecond());
+                }).train(train, split.heldOut(), new SentimentTrainer.DataSources(data.toString(), read.sha256(),
+                        "5% held out", null, "TrainingThroughput"), out.resolve(name + "-checkpoint"));
+                System.err.println("== " + name + ": PyTorch (Python)");
+                List<Double> py = runPython(python, script, base, threads);
+                double j = median(java);
+                double p = median(py);
+                table.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.2f× |%n", arch, batching, j, p,
+                        j / p));
+            }
+        }
+        String result = "Training throughput: median of epochs 2.." + epochs + " (the first warms up), "
+                + train.size() + " texts, batch " + BATCH_SIZE + ", embedding " + DIM + ", hidden " + HIDDEN + ", "
+                + threads + " threads, CPU\n\n" + table + "\nData path (each model's encoder settings; padded cells: "
+                + "the share of batch cells that are padding)\n\n" + dataPath;
+        Files.writeString(out.resolve("table.md"), result);
+        System.out.println(result);
+    }
+
+    /** Encoding time, cache read time, and the padding of random and bucketed batches. */
+    private static String dataPathRow(String arch, Examples train, EncoderSpec spec, Path cache) throws IOException {
+        deleteTree(cache);
+        long t0 = System.nanoTime();
+        EncodedData built = EncodedData.load(train.texts(), spec, TrainingConfig.DEFAULT_MIN_COUNT,
+                TrainingConfig.DEFAULT_MAX_VOCABULARY, cache, System.err::println);
+        long t1 = System.nanoTime();
+        EncodedData cached = EncodedData.load(train.texts(), spec, TrainingConfig.DEFAULT_MIN_COUNT,
+                TrainingConfig.DEFAULT_MAX_VOCABULARY, cache, System.err::println);
+        long t2 = System.nanoTime();
+        if (built.fromCache() || !cached.fromCache()) {
+            throw new IllegalStateException("the cache did not work as expected");
+        }
+        int[][] ids = built.ids();
+        long tokens = Arrays.stream(ids).mapToLong(r -> Math.max(1, r.length)).sum();
+        return String.format(Locale.ROOT, "| %s | %,d | %.2f | %.2f | %.0f%% | %.0f%% |%n", arch, ids.length,
+                (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                100.0 * (1 - tokens / (double) cells(ids, TrainingConfig.Batching.RANDOM)),
+                100.0 * (1 - tokens / (double) cells(ids, TrainingConfig.Batching.BUCKETED)));
+    }
+
+    /** Cells of the padded batches of one epoch, as the trainer builds them. */
+    private static long cells(int[][] ids, TrainingConfig.Batching batching) {
+        int[] order = SentimentTrainer.batchOrder(ids, BATCH_SIZE, batching, SEED * 31 + 1);
+        long cells = 0;
+        for (int from = 0; from < order.length; from += BATCH_SIZE) {
+            int to = Math.min(order.length, from + BATCH_SIZE);
+            int width = 1;
+            for (int i = from; i < to; i++) {
+                width = Math.max(width, ids[order[i]].length);
+            }
+            cells += (long) width * (to - from);
+        }
+        return cells;
+    }
+
+    /** The ids the trainer trains on (same vocabulary: it depends only on the texts and settings). */
+    private static void writeForPython(Path base, Examples train, TrainingConfig config) throws IOException {
+        EncodedData encoded = EncodedData.build(train.texts(), config.encoder(), config.minCount(),
+                config.maxVocabulary());
+        long rows = new TextEncoder(config.encoder(), encoded.vocabulary()).idSpace();
+        int[][] ids = encoded.ids();
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("architecture", config.architecture().id());
+        header.put("rows", rows);
+        header.put("labels", train.labels().size());
+        header.put("dim", config.embeddingDim());
+        header.put("hidden", config.hiddenSize());
+        header.put("batch_size", config.batchSize());
+        header.put("learning_rate", config.learningRate());
+        header.put("epochs", config.epochs());
+        header.put("batching", config.batching().id());
+        header.put("pool", TrainingConfig.BUCKET_POOL);
+        header.put("seed", config.seed());
+        Files.write(Path.of(base + ".json"), ModelFormat.json().writeValueAsBytes(header));
+        int total = Arrays.stream(ids).mapToInt(r -> r.length).sum();
+        ByteBuffer flat = ByteBuffer.allocate(4 * total).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer lengths = ByteBuffer.allocate(4 * ids.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer targets = ByteBuffer.allocate(4 * ids.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < ids.length; i++) {
+            for (int id : ids[i]) {
+                flat.putInt(id);
+            }
+            lengths.putInt(ids[i].length);
+            targets.putInt(train.targets()[i]);
+        }
+        Files.write(Path.of(base + ".ids"), flat.array());
+        Files.write(Path.of(base + ".lengths"), lengths.array());
+        Files.write(Path.of(base + ".targets"), targets.array());
+    }
+
+    private static List<Double> runPython(String python, Path script, Path base, int threads)
+            throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(python, script.toString(), "--data", base.toString(), "--threads",
+                String.valueOf(threads)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<Double> rates = new ArrayList<>();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                Map<?, ?> epoch = ModelFormat.json().readValue(line, Map.class);
+                double rate = ((Number) epoch.get("examples_per_second")).doubleValue();
+                System.err.printf(Locale.ROOT, "   epoch %s: %.0f examples/s, loss %.4f%n", epoch.get("epoch"), rate,
+                        ((Number) epoch.get("train_loss")).doubleValue());
+                rates.add(rate);
+            }
+        }
+        if (process.waitFor() != 0) {
+            throw new IOException(script + " failed with status " + process.exitValue());
+        }
+        return rates;
+    }
+
+    /** The median of the epochs after the first (all of them when there are fewer than 3). */
+    private static double median(List<Double> rates) {
+        List<Double> kept = new ArrayList<>(rates.size() >= 3 ? rates.subList(1, rates.size()) : rates);
+        kept.sort(null);
+        int n = kept.size();
+        return n % 2 == 1 ? kept.get(n / 2) : (kept.get(n / 2 - 1) + kept.get(n / 2)) / 2;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The training benchmark of docs/benchmarks.md, section Training: the trainer (DJL on PyTorch 2.5.1) against the
+# same three architectures in PyTorch for Python (Debian's python3-torch), on the same ids, batches and threads,
+# in one run; plus the data path (encoding, the encoded-data cache, padding).
+#
+#   benchmarks/training.sh [quick|full]   quick: bag and cnn, bucketed, 3 epochs (about 5 minutes on 2 cores)
+#                                         full (default): bag, cnn, bilstm, bucketed and random, 4 epochs
+#                                         (about 30 minutes on 2 idle cores)
+#
+# Needs datasets/en/vader-3class-train.tsv in ../shared (or SENTIKIT_SHARED_DIR) and /usr/bin/python3 with torch
+# (apt-get install python3-torch); exits with status 3, saying so, when either is missing. THREADS (default: the
+# number of cores) sets the intra-op threads of both. MVN_ARGS (such as -o) is passed to Maven.
+# Output: benchmarks/target/training/table.md.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+mode="${1:-full}"
+case "$mode" in
+  quick) epochs=3; batchings=bucketed; archs=bag,cnn ;;
+  full) epochs=4; batchings=bucketed,random; archs=bag,cnn,bilstm ;;
+  *) echo "usage: benchmarks/training.sh [quick|full]" >&2; exit 2 ;;
+esac
+shared="${SENTIKIT_SHARED_DIR:-$root/../shared}"
+data="$shared/datasets/en/vader-3class-train.tsv"
+if [[ ! -f "$data" ]]; then
+  echo "benchmarks/training.sh: $data not found (see README.md, section Data; SENTIKIT_SHARED_DIR names the folder" \
+    "that holds datasets/). Nothing was run." >&2
+  exit 3
+fi
+python=/usr/bin/python3
+if ! "$python" -c 'import torch, numpy' 2>/dev/null; then
+  echo "benchmarks/training.sh: $python cannot import torch and numpy: apt-get install python3-torch. Nothing was run." >&2
+  exit 3
+fi
+threads="${THREADS:-$(nproc)}"
+
+echo "benchmarks/training.sh: building (mvn install -pl benchmarks -am -DskipTests)…" >&2
+log="$(mktemp)"
+if ! (cd "$root" && mvn -B -q -Dstyle.color=never ${MVN_ARGS:-} -pl benchmarks -am install -DskipTests) >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "benchmarks/training.sh: the build failed (output above)" >&2
+  rm -f "$log"
+  exit 1
+fi
+rm -f "$log"
+cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
+out="$root/benchmarks/target/training"
+rm -rf "$out"
+# The malloc settings bin/trainer runs with (see there); the Python process inherits them, so both run alike.
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-268435456}"
+export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-1073741824}"
+echo "torch $("$python" -c 'import torch; print(torch.__version__)') (Python), PyTorch 2.5.1 natives (DJL)" >&2
+java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dai.djl.pytorch.num_threads="$threads" \
+  -Dai.djl.pytorch.num_interop_threads=1 -cp "$cp" dev.sentikit.bench.TrainingThroughput "$data" "$out" "$epochs" \
+  "$threads" "$python" "$root/benchmarks/training/torch_reference.py" "$batchings" "$archs"

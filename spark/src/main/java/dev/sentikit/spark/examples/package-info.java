@@ -1,0 +1,2 @@
+/** Runnable programs to start from: {@link dev.sentikit.spark.examples.ScoreFile} scores a CSV or Parquet file. */
+package dev.sentikit.spark.examples;

@@ -33,17 +33,11 @@ done
 shared="$(cd "$shared" && pwd)"
 out="$root/benchmarks/target/inference"
 
-echo "benchmarks/run.sh: building (mvn install -pl benchmarks -am -DskipTests)…" >&2
-log="$(mktemp)"
-if ! (cd "$root" && mvn -B -q -Dstyle.color=never ${MVN_ARGS:-} -pl benchmarks -am install -DskipTests) >"$log" 2>&1; then
-  cat "$log" >&2
-  echo "benchmarks/run.sh: the build failed (output above)" >&2
-  rm -f "$log"
-  exit 1
-fi
-rm -f "$log"
+self=benchmarks/run.sh
+# shellcheck source=benchmarks/_build.sh
+source "$root/benchmarks/_build.sh"
+benchmarks_build
 mkdir -p "$out"
-cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
 
 # The benchmark model: the recipe of the first default English model (a bag of words and bigrams, 32-wide
 # embeddings), trained with the trainer CLI (the classes bin/trainer runs) on every VADER row.

@@ -33,16 +33,10 @@ if ! "$python" -c 'import torch, numpy' 2>/dev/null; then
 fi
 threads="${THREADS:-$(nproc)}"
 
-echo "benchmarks/training.sh: building (mvn install -pl benchmarks -am -DskipTests)…" >&2
-log="$(mktemp)"
-if ! (cd "$root" && mvn -B -q -Dstyle.color=never ${MVN_ARGS:-} -pl benchmarks -am install -DskipTests) >"$log" 2>&1; then
-  cat "$log" >&2
-  echo "benchmarks/training.sh: the build failed (output above)" >&2
-  rm -f "$log"
-  exit 1
-fi
-rm -f "$log"
-cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
+self=benchmarks/training.sh
+# shellcheck source=benchmarks/_build.sh
+source "$root/benchmarks/_build.sh"
+benchmarks_build
 out="$root/benchmarks/target/training"
 rm -rf "$out"
 # The malloc settings bin/trainer runs with (see there); the Python process inherits them, so both run alike.

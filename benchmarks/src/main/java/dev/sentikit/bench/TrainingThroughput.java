@@ -34,7 +34,7 @@ import java.util.Map;
  * threads, in one run. Also times the data path: encoding the training texts, and reading them back from the
  * encoded-data cache. Appends its rows to those already in OUT_DIR and prints the whole Markdown table;
  * {@code benchmarks/training.sh} runs it once per ARCH:BATCHING, each in a fresh JVM, as users train one model
- * per process (in one JVM, a bag run after the bilstm run went at half the speed of the same run alone).
+ * per process.
  *
  * <pre>
  * TrainingThroughput DATA.tsv OUT_DIR EPOCHS THREADS PYTHON SCRIPT ARCH:BATCHING[,ARCH:BATCHING...]

@@ -42,6 +42,7 @@ rm -rf "$out"
 # The malloc settings bin/trainer runs with (see there); the Python process inherits them, so both run alike.
 export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-268435456}"
 export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-1073741824}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 echo "torch $("$python" -c 'import torch; print(torch.__version__)') (Python), PyTorch 2.5.1 natives (DJL)" >&2
 # One JVM per run, as one trains one model per process; each appends its row, the last prints the table.
 for run in ${runs//,/ }; do

@@ -5,7 +5,7 @@
 #
 #   benchmarks/training.sh [quick|full]   quick: bag and cnn, bucketed batches, 3 epochs (about 3 minutes)
 #                                         full (default): bag, cnn and bilstm with bucketed batches, bag and cnn
-#                                         with random ones too, 3 epochs (about 15 minutes on 2 idle cores)
+#                                         with random ones too, 3 epochs (about 10 minutes on 2 idle cores)
 #
 # Needs datasets/en/vader-3class-train.tsv in ../shared (or SENTIKIT_SHARED_DIR) and /usr/bin/python3 with torch
 # (apt-get install python3-torch); exits with status 3, saying so, when either is missing. THREADS (default: the

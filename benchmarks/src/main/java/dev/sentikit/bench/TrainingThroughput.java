@@ -91,8 +91,9 @@ public final class TrainingThroughput {
             String batching = run.substring(run.indexOf(':') + 1);
             Architecture architecture = Architecture.parse(arch);
             EncoderSpec spec = EncoderSpec.defaults().withBigrams(architecture.usesBigrams());
+            Path cache = out.resolve("cache-" + arch);
             if (!Files.exists(dataRows) || !Files.readString(dataRows).contains("| " + arch + " |")) {
-                append(dataRows, dataPathRow(arch, train, spec, out.resolve("cache-" + arch)));
+                append(dataRows, dataPathRow(arch, train, spec, cache));
             }
             TrainingConfig config = TrainingConfig.builder().optArchitecture(architecture).optEncoder(spec)
                     .optEpochs(epochs).optBatchSize(BATCH_SIZE).optLearningRate(LEARNING_RATE)
@@ -100,14 +101,14 @@ public final class TrainingThroughput {
                     .optBatching(TrainingConfig.Batching.parse(batching)).build();
             String name = arch + "-" + batching;
             Path base = out.resolve(name);
-            writeForPython(base, train, config);
+            writeForPython(base, train, config, cache);
             System.err.println("== " + name + ": Sentikit (DJL)");
             List<Double> java = new ArrayList<>();
             new SentimentTrainer(config, new Device[] {Device.cpu()}, (EpochResult r) -> {
                 System.err.printf(Locale.ROOT, "   epoch %d: %.0f examples/s, loss %.4f%n", r.epoch(),
                         r.examplesPerSecond(), r.trainLoss());
                 java.add(r.examplesPerSecond());
-            }).train(train, split.heldOut(), new SentimentTrainer.DataSources(data.toString(), read.sha256(),
+            }).optCacheDir(cache).train(train, split.heldOut(), new SentimentTrainer.DataSources(data.toString(), read.sha256(),
                     "5% held out", null, "TrainingThroughput"), out.resolve(name + "-checkpoint"));
             System.err.println("== " + name + ": PyTorch (Python)");
             List<Double> py = runPython(python, script, base, threads);
@@ -191,10 +192,11 @@ public final class TrainingThroughput {
         return cells;
     }
 
-    /** The ids the trainer trains on (same vocabulary: it depends only on the texts and settings). */
-    private static void writeForPython(Path base, Examples train, TrainingConfig config) throws IOException {
-        EncodedData encoded = EncodedData.build(train.texts(), config.encoder(), config.minCount(),
-                config.maxVocabulary());
+    /** The ids the trainer trains on: the same cache entry it reads. */
+    private static void writeForPython(Path base, Examples train, TrainingConfig config, Path cache)
+            throws IOException {
+        EncodedData encoded = EncodedData.load(train.texts(), config.encoder(), config.minCount(),
+                config.maxVocabulary(), cache, System.err::println);
         long rows = new TextEncoder(config.encoder(), encoded.vocabulary()).idSpace();
         int[][] ids = encoded.ids();
         Map<String, Object> header = new LinkedHashMap<>();

@@ -267,7 +267,8 @@ final class ModelChecks {
         }
     }
 
-    private static String oneLine(Throwable e) {
+    /** An exception's message on one line, at most 500 characters; its class name when it has none. */
+    static String oneLine(Throwable e) {
         String m = e.getMessage();
         if (m == null || m.isBlank()) {
             return e.getClass().getSimpleName();

@@ -1,5 +1,7 @@
 package dev.sentikit.onnx;
 
+import static dev.sentikit.onnx.ModelChecks.oneLine;
+
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -352,15 +354,6 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     private static String describe(Device device) {
         return device.kind() == Device.Kind.CUDA ? "CUDA GPU " + device.gpuId() + " (CUDAExecutionProvider)"
                 : "the CPU (CPUExecutionProvider)";
-    }
-
-    private static String oneLine(Throwable e) {
-        String m = e.getMessage();
-        if (m == null || m.isBlank()) {
-            return e.getClass().getSimpleName();
-        }
-        m = m.strip().replaceAll("\\s*\\R\\s*", " ");
-        return m.length() <= 500 ? m : m.substring(0, 500) + "…";
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -108,6 +108,11 @@ public final class ResumableAdam extends Optimizer {
         optimizerSteps++;
         for (State s : states.values()) {
             s.calls = 0;
+            if (!s.replicas.isEmpty()) {
+                // every replica took its copy during this step: the loaded arrays are not needed any more
+                s.loadedM = null;
+                s.loadedV = null;
+            }
         }
     }
 

@@ -4,7 +4,9 @@ import ai.djl.Device;
 import dev.sentikit.model.ModelFormat;
 import dev.sentikit.text.EncoderSpec;
 import dev.sentikit.text.TextEncoder;
-import dev.sentikit.train.Architecture;
+import dev.sentikit.architecture.Architecture;
+import dev.sentikit.architecture.Architectures;
+import dev.sentikit.architecture.WordsArchitecture;
 import dev.sentikit.train.EncodedData;
 import dev.sentikit.train.EpochResult;
 import dev.sentikit.train.Examples;
@@ -77,7 +79,7 @@ public final class TrainingThroughput {
 
         List<Architecture> used = new ArrayList<>();
         for (String run : runs) {
-            Architecture a = Architecture.parse(run.substring(0, run.indexOf(':')));
+            Architecture a = Architectures.parse(run.substring(0, run.indexOf(':')));
             if (!used.contains(a)) {
                 used.add(a);
             }
@@ -89,8 +91,8 @@ public final class TrainingThroughput {
         for (String run : runs) {
             String arch = run.substring(0, run.indexOf(':'));
             String batching = run.substring(run.indexOf(':') + 1);
-            Architecture architecture = Architecture.parse(arch);
-            EncoderSpec spec = EncoderSpec.defaults().withBigrams(architecture.usesBigrams());
+            Architecture architecture = Architectures.parse(arch);
+            EncoderSpec spec = EncoderSpec.defaults().withBigrams((architecture instanceof WordsArchitecture w && w.usesBigrams()));
             Path cache = out.resolve("cache-" + arch);
             if (!Files.exists(dataRows) || !Files.readString(dataRows).contains("| " + arch + " |")) {
                 append(dataRows, dataPathRow(arch, train, spec, cache));
@@ -148,7 +150,7 @@ public final class TrainingThroughput {
         System.err.println("== warming up (not measured)");
         for (Architecture architecture : architectures) {
             TrainingConfig config = TrainingConfig.builder().optArchitecture(architecture)
-                    .optEncoder(EncoderSpec.defaults().withBigrams(architecture.usesBigrams())).optEpochs(1)
+                    .optEncoder(EncoderSpec.defaults().withBigrams((architecture instanceof WordsArchitecture w && w.usesBigrams()))).optEpochs(1)
                     .optBatchSize(BATCH_SIZE).optEmbeddingDim(DIM).optHiddenSize(HIDDEN).optCalibrate(false).build();
             new SentimentTrainer(config, new Device[] {Device.cpu()}, (EpochResult r) -> { })
                     .train(small, valid, new SentimentTrainer.DataSources("warm-up", null, "warm-up", null,
@@ -197,7 +199,7 @@ public final class TrainingThroughput {
             throws IOException {
         EncodedData encoded = EncodedData.load(train.texts(), config.encoder(), config.minCount(),
                 config.maxVocabulary(), cache, System.err::println);
-        long rows = new TextEncoder(config.encoder(), encoded.vocabulary()).idSpace();
+        long rows = TextEncoder.of(config.encoder(), encoded.vocabulary()).idSpace();
         int[][] ids = encoded.ids();
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("architecture", config.architecture().id());

@@ -37,6 +37,14 @@ final class ModelChecks {
     /** At most this many ids are fed to the probe inference; below it, every id the encoder can produce. */
     static final int PROBE_IDS = 65_536;
 
+    /** The probe's ids for a transformer (a WordPiece model): an even sample, the first and last id included. */
+    static final int PROBE_IDS_TRANSFORMER = 512;
+
+    /** The probe's rows for a transformer hold at most this many ids. */
+    static final int PROBE_ROW_LENGTH_TRANSFORMER = 32;
+
+
+
     /** The probe's rows hold at most this many ids (fewer when the encoder's longest row is shorter). */
     static final int PROBE_ROW_LENGTH = 256;
 
@@ -123,10 +131,14 @@ final class ModelChecks {
      * @throws ModelLoadException if the inference fails (such as an id past the end of the embedding table) or
      *     gives anything but probabilities
      */
-    static void probe(OrtEnvironment env, OrtSession session, ModelCard card, TextEncoder encoder, String source)
-            throws ModelLoadException {
-        long[] ids = probeIds(encoder.idSpace());
-        int rowLength = Math.max(1, Math.min(PROBE_ROW_LENGTH, encoder.spec().maxSequenceLength()));
+    static void probe(OrtEnvironment env, OrtSession session, ModelInputs inputs, ModelCard card, TextEncoder encoder,
+            String source) throws ModelLoadException {
+        // A transformer costs thousands of times more per token than an embedding bag: it gets a lighter probe (its
+        // embedding table's size is checked without inference, by checkEmbeddingTable).
+        boolean heavy = encoder.spec().usesWordPiece();
+        long[] ids = probeIds(encoder.idSpace(), heavy ? PROBE_IDS_TRANSFORMER : PROBE_IDS);
+        int rowLength = Math.max(1, Math.min(heavy ? PROBE_ROW_LENGTH_TRANSFORMER : PROBE_ROW_LENGTH,
+                encoder.spec().maxSequenceLength()));
         int idRows = (ids.length + rowLength - 1) / rowLength;
         int labels = card.labels().size();
         String what = ids.length == encoder.idSpace() - 1L ? "every id the encoder can produce (1.." + ids.length + ")"
@@ -141,7 +153,7 @@ final class ModelChecks {
                 int n = Math.min(rowLength, ids.length - from);
                 System.arraycopy(ids, from, batch, (r + 1) * rowLength, n);
             }
-            float[] probabilities = run(env, session, batch, rowsHere + 1, rowLength, labels, what, source);
+            float[] probabilities = run(env, session, inputs, batch, rowsHere + 1, rowLength, labels, what, source);
             for (int r = 0; r <= rowsHere; r++) {
                 int from = (first + r - 1) * rowLength;
                 String row = r == 0 ? "an empty text (a row of padding only)"
@@ -156,13 +168,13 @@ final class ModelChecks {
         // Every id alone, as a one-token text: a mean over many ids can hide one extreme row of weights.
         for (int first = 0; first < ids.length; first += PROBE_SINGLE_ROWS) {
             int rowsHere = Math.min(PROBE_SINGLE_ROWS, ids.length - first);
-            float[] probabilities = run(env, session, Arrays.copyOfRange(ids, first, first + rowsHere), rowsHere, 1,
+            float[] probabilities = run(env, session, inputs, Arrays.copyOfRange(ids, first, first + rowsHere), rowsHere, 1,
                     labels, what, source);
             for (int r = 0; r < rowsHere; r++) {
                 checkDistribution(probabilities, r, labels, "the id " + ids[first + r] + " alone", source);
             }
         }
-        checkPaddingIsIgnored(env, session, ids, rowLength, labels, firstRows, what, source);
+        checkPaddingIsIgnored(env, session, inputs, ids, rowLength, labels, firstRows, what, source);
     }
 
     /**
@@ -170,20 +182,21 @@ final class ModelChecks {
      * one and two instead of many: the results must not change (docs/model-format.md §1), or batches would not
      * give the results of single calls.
      */
-    private static void checkPaddingIsIgnored(OrtEnvironment env, OrtSession session, long[] ids, int rowLength,
+    private static void checkPaddingIsIgnored(OrtEnvironment env, OrtSession session, ModelInputs inputs, long[] ids,
+            int rowLength,
             int labels, float[] expected, String what, String source) throws ModelLoadException {
         int k = Math.min(rowLength, ids.length);
         // The empty text as a single call runs it: one column of padding.
-        float[] empty = run(env, session, new long[1], 1, 1, labels, what, source);
+        float[] empty = run(env, session, inputs, new long[1], 1, 1, labels, what, source);
         comparePadded(expected, 0, rowLength, empty, 0, 1, ids, 0, labels, source);
         // The first ids alone, in a row with no padding at all.
-        float[] alone = run(env, session, Arrays.copyOf(ids, k), 1, k, labels, what, source);
+        float[] alone = run(env, session, inputs, Arrays.copyOf(ids, k), 1, k, labels, what, source);
         comparePadded(expected, 1, rowLength, alone, 0, k, ids, k, labels, source);
         // The empty text and the first ids with more padding than in the probe.
         int longer = rowLength + PADDING_CHECK_EXTRA;
         long[] batch = new long[2 * longer];
         System.arraycopy(ids, 0, batch, longer, k);
-        float[] padded = run(env, session, batch, 2, longer, labels, what, source);
+        float[] padded = run(env, session, inputs, batch, 2, longer, labels, what, source);
         comparePadded(expected, 0, rowLength, padded, 0, longer, ids, 0, labels, source);
         comparePadded(expected, 1, rowLength, padded, 1, longer, ids, k, labels, source);
     }
@@ -204,25 +217,35 @@ final class ModelChecks {
 
     /** Every id in 1..idSpace-1, or {@link #PROBE_IDS} of them evenly spaced, the first and the last included. */
     static long[] probeIds(int idSpace) {
+        return probeIds(idSpace, PROBE_IDS);
+    }
+
+    /** Every id in 1..idSpace-1, or {@code limit} of them evenly spaced, the first and the last included. */
+    static long[] probeIds(int idSpace, int limit) {
         long n = idSpace - 1L;
-        if (n <= PROBE_IDS) {
+        if (n <= limit) {
             long[] ids = new long[(int) n];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = i + 1L;
             }
             return ids;
         }
-        long[] ids = new long[PROBE_IDS];
-        for (int k = 0; k < PROBE_IDS; k++) {
-            ids[k] = 1 + (k * (n - 1)) / (PROBE_IDS - 1);
+        long[] ids = new long[limit];
+        for (int k = 0; k < limit; k++) {
+            ids[k] = 1 + (k * (n - 1)) / (limit - 1);
         }
         return ids;
     }
 
-    private static float[] run(OrtEnvironment env, OrtSession session, long[] batch, int rows, int rowLength,
-            int labels, String what, String source) throws ModelLoadException {
-        try (OnnxTensor input = OnnxTensor.createTensor(env, LongBuffer.wrap(batch), new long[] {rows, rowLength});
-                OrtSession.Result result = session.run(Map.of(ModelFormat.INPUT_IDS, input), OUTPUTS)) {
+    private static float[] run(OrtEnvironment env, OrtSession session, ModelInputs inputs, long[] batch, int rows,
+            int rowLength, int labels, String what, String source) throws ModelLoadException {
+        Map<String, OnnxTensor> feeds = null;
+        try {
+            feeds = inputs.tensors(env, LongBuffer.wrap(batch), rows, rowLength, LongBuffer::allocate);
+        } catch (OrtException | RuntimeException e) {
+            throw new ModelLoadException(source + ": cannot make the inputs of a test inference: " + oneLine(e), e);
+        }
+        try (OrtSession.Result result = session.run(feeds, OUTPUTS)) {
             OnnxValue value = result.get(ModelFormat.OUTPUT_PROBABILITIES).orElse(null);
             if (!(value instanceof OnnxTensor)) {
                 throw new ModelLoadException(source + ": a test inference gave no tensor '"
@@ -243,6 +266,8 @@ final class ModelChecks {
             throw new ModelLoadException(source + ": a test inference over " + what + " failed: " + oneLine(e)
                     + ". The embedding table may have fewer rows than the card's embedding_rows, or the graph does "
                     + "not accept int64 ids of shape [batch, sequence].", e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
         }
     }
 

@@ -83,6 +83,7 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     private final OrtSession.SessionOptions sessionOptions;
     private final ModelFormat.Metadata metadata;
     private final TextEncoder encoder;
+    private final ModelInputs inputs;
     private final List<String> labels;
     private final String source;
     private final Device device;
@@ -96,9 +97,10 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     /** How many times close() freed the session's native memory: 0, then 1 for ever (written under the write lock). */
     private volatile int nativeReleases;
 
-    private OnnxSentimentAnalyzer(OrtEnvironment env, Opened opened, ModelFormat.Metadata metadata, String source,
-            AnalyzerOptions options) {
+    private OnnxSentimentAnalyzer(OrtEnvironment env, Opened opened, ModelFormat.Metadata metadata, ModelInputs inputs,
+            String source, AnalyzerOptions options) {
         this.env = env;
+        this.inputs = inputs;
         this.session = opened.session;
         this.sessionOptions = opened.options;
         this.device = opened.device;
@@ -126,10 +128,10 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
         Opened opened = open(env, model, source, options);
         try {
             ModelFormat.Metadata metadata = readMetadata(opened.session, source);
-            checkSignature(opened.session, metadata.card(), source);
+            ModelInputs inputs = checkSignature(opened.session, metadata.card(), source);
             ModelChecks.checkEmbeddingTable(scan, metadata.card(), source);
-            ModelChecks.probe(env, opened.session, metadata.card(), metadata.encoder(), source);
-            OnnxSentimentAnalyzer analyzer = new OnnxSentimentAnalyzer(env, opened, metadata, source, options);
+            ModelChecks.probe(env, opened.session, inputs, metadata.card(), metadata.encoder(), source);
+            OnnxSentimentAnalyzer analyzer = new OnnxSentimentAnalyzer(env, opened, metadata, inputs, source, options);
             LOG.info("Loaded {} (model '{}', labels {}) with ONNX Runtime {} on {}", source, metadata.card().name(),
                     metadata.card().labels(), env.getVersion(), describe(opened.device));
             return analyzer;
@@ -282,7 +284,8 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
         return ModelFormat.fromMetadataProps(props, source);
     }
 
-    private static void checkSignature(OrtSession session, ModelCard card, String source) throws ModelLoadException {
+    private static ModelInputs checkSignature(OrtSession session, ModelCard card, String source)
+            throws ModelLoadException {
         Map<String, NodeInfo> inputs;
         Map<String, NodeInfo> outputs;
         try {
@@ -293,16 +296,9 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
         }
         String found = " (the graph's inputs are " + describe(inputs) + ", its outputs " + describe(outputs) + ")";
 
-        NodeInfo ids = inputs.get(ModelFormat.INPUT_IDS);
-        if (ids == null) {
-            throw new ModelLoadException(source + " has no input '" + ModelFormat.INPUT_IDS
-                    + "': expected int64 [batch, sequence]" + found);
-        }
-        if (inputs.size() != 1) {
-            throw new ModelLoadException(source + " has " + inputs.size() + " inputs but Sentikit feeds only '"
-                    + ModelFormat.INPUT_IDS + "'" + found);
-        }
-        checkTensor(ids, OnnxJavaType.INT64, "input", "int64 [batch, sequence]", source, found);
+        ModelInputs declared = ModelInputs.of(inputs, source, found);
+        checkTensor(inputs.get(ModelFormat.INPUT_IDS), OnnxJavaType.INT64, "input", "int64 [batch, sequence]", source,
+                found);
 
         NodeInfo probs = outputs.get(ModelFormat.OUTPUT_PROBABILITIES);
         if (probs == null) {
@@ -316,6 +312,7 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
                     + card.labels() + " but the output '" + ModelFormat.OUTPUT_PROBABILITIES + "' has " + labelDim
                     + " columns: expected float [batch, " + card.labels().size() + "], found " + typeAndShape(p) + found);
         }
+        return declared;
     }
 
     private static TensorInfo checkTensor(NodeInfo node, OnnxJavaType type, String role, String expected,
@@ -508,8 +505,21 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
                 }
             }
             input.flip();
-            try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, new long[] {rows, width});
-                    OrtSession.Result result = session.run(Map.of(ModelFormat.INPUT_IDS, tensor), OUTPUTS)) {
+            List<ByteBuffer> extra = new java.util.ArrayList<>(2);
+            Map<String, OnnxTensor> feeds = null;
+            try {
+                feeds = inputs.tensors(env, input, rows, width, count -> {
+                    ByteBuffer b = idBuffers.take(count * Long.BYTES);
+                    extra.add(b);
+                    LongBuffer values = b.asLongBuffer();
+                    values.limit(count);
+                    return values;
+                });
+            } catch (OrtException e) {
+                extra.forEach(idBuffers::give);
+                throw new IllegalStateException("ONNX Runtime failed to run " + source + ": " + oneLine(e), e);
+            }
+            try (OrtSession.Result result = session.run(feeds, OUTPUTS)) {
                 OnnxValue value = result.get(ModelFormat.OUTPUT_PROBABILITIES).orElseThrow(() ->
                         new IllegalStateException(source + ": ONNX Runtime returned no '"
                                 + ModelFormat.OUTPUT_PROBABILITIES + "'"));
@@ -537,6 +547,9 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
                 }
             } catch (OrtException e) {
                 throw new IllegalStateException("ONNX Runtime failed to run " + source + ": " + oneLine(e), e);
+            } finally {
+                feeds.values().forEach(OnnxTensor::close);
+                extra.forEach(idBuffers::give);
             }
         } finally {
             idBuffers.give(buffer);

@@ -142,7 +142,7 @@ final class ModelGenerators {
 
     /** The fixture's encoder. */
     static TextEncoder encoder() {
-        return new TextEncoder(SPEC, VOCABULARY);
+        return TextEncoder.of(SPEC, VOCABULARY);
     }
 
     /** A valid Sentikit bag model with random weights and the given labels. */

@@ -31,9 +31,23 @@ public final class ModelFormat {
     public static final String KEY_CARD = "sentikit.card";
     /** {@code metadata_props} key of the vocabulary, a JSON array of strings in id order (the first has id 1). */
     public static final String KEY_VOCABULARY = "sentikit.vocabulary";
+    /**
+     * {@code metadata_props} key of the base encoder's Hugging Face {@code tokenizer.json}, verbatim, in models of
+     * the {@code sentikit-wordpiece-v1} scheme: any runtime with a Hugging Face tokenizer (Python {@code tokenizers},
+     * transformers.js) reproduces the ids from it without Sentikit's code. Optional; Sentikit itself encodes from
+     * the card and the vocabulary.
+     */
+    public static final String KEY_TOKENIZER_JSON = "sentikit.tokenizer_json";
 
     /** The graph's input: int64 ids, shape [batch, sequence], padded with {@link Vocabulary#PAD_ID}. */
     public static final String INPUT_IDS = "input_ids";
+    /**
+     * An optional input, in transformer graphs: int64 [batch, sequence], 1 where {@code input_ids} holds a token and
+     * 0 where it holds padding.
+     */
+    public static final String INPUT_ATTENTION_MASK = "attention_mask";
+    /** An optional input, in BERT-layout graphs: int64 [batch, sequence], all 0 (Sentikit encodes one segment). */
+    public static final String INPUT_TOKEN_TYPE_IDS = "token_type_ids";
     /** The graph's output: float32 scores before softmax, shape [batch, labels]. */
     public static final String OUTPUT_LOGITS = "logits";
     /** The graph's output: float32 softmax of the logits, shape [batch, labels]. */
@@ -62,7 +76,7 @@ public final class ModelFormat {
 
         /** The encoder that this model's inputs were made with. */
         public TextEncoder encoder() {
-            return new TextEncoder(card.encoder(), vocabulary);
+            return TextEncoder.of(card.encoder(), vocabulary);
         }
     }
 
@@ -153,6 +167,11 @@ public final class ModelFormat {
             throw new ModelLoadException(source + ": the embedding table would have " + rows + " rows (1 + "
                     + vocabulary.size() + " entries + " + card.encoder().hashBuckets() + " hash buckets), more than "
                     + "the " + Integer.MAX_VALUE + " ids an int can hold");
+        }
+        try {
+            TextEncoder.of(card.encoder(), vocabulary);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(source + ": the encoder cannot run on this vocabulary: " + e.getMessage(), e);
         }
         return new Metadata(card, vocabulary);
     }

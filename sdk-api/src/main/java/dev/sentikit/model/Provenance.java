@@ -18,6 +18,7 @@ import java.util.Map;
  * @param seed the random seed
  * @param hyperparameters architecture and optimizer settings
  * @param commandLine the command that trained the model
+ * @param base the pretrained encoder the model was fine-tuned from, or null when it was trained from scratch
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Provenance(
@@ -30,4 +31,13 @@ public record Provenance(
         @JsonProperty("valid_sha256") String validSha256,
         @JsonProperty("seed") long seed,
         @JsonProperty("hyperparameters") Map<String, Object> hyperparameters,
-        @JsonProperty("command_line") String commandLine) {}
+        @JsonProperty("command_line") String commandLine,
+        @JsonProperty("base") BaseModel base) {
+
+    /** Provenance of a model trained from scratch. */
+    public Provenance(String createdAt, String sentikitVersion, String engine, String trainData, String trainSha256,
+            String validData, String validSha256, long seed, Map<String, Object> hyperparameters, String commandLine) {
+        this(createdAt, sentikitVersion, engine, trainData, trainSha256, validData, validSha256, seed, hyperparameters,
+                commandLine, null);
+    }
+}

@@ -75,7 +75,7 @@ class GoldenVectorsTest {
         List<DynamicNode> suites = new ArrayList<>();
         for (JsonNode suite : golden.get("suites")) {
             EncoderSpec spec = ModelFormat.json().treeToValue(suite.get("encoder"), EncoderSpec.class);
-            TextEncoder encoder = new TextEncoder(spec, vocabulary);
+            TextEncoder encoder = TextEncoder.of(spec, vocabulary);
             List<DynamicNode> tests = new ArrayList<>();
             for (JsonNode c : suite.get("cases")) {
                 String name = c.get("name").asText();

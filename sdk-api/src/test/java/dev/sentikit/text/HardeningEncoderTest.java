@@ -15,7 +15,7 @@ class HardeningEncoderTest {
 
     private static final Vocabulary VOCABULARY = Vocabulary.of(List.of("good", "bad", "not good"));
     private static final EncoderSpec SPEC = EncoderSpec.defaults().withHashBuckets(64);
-    private static final TextEncoder ENCODER = new TextEncoder(SPEC, VOCABULARY);
+    private static final TextEncoder ENCODER = TextEncoder.of(SPEC, VOCABULARY);
 
     /** Bytes this thread allocated while running {@code work}, or -1 where the JVM cannot say. */
     private static long allocatedBy(Runnable work) {
@@ -82,10 +82,10 @@ class HardeningEncoderTest {
     void anIdSpaceThatDoesNotFitAnIntIsRefused() {
         EncoderSpec huge = EncoderSpec.defaults().withHashBuckets(Integer.MAX_VALUE);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new TextEncoder(huge, VOCABULARY));
+                () -> TextEncoder.of(huge, VOCABULARY));
         assertTrue(e.getMessage().contains("more than the 2147483647 an int id can hold"), e.getMessage());
         // One less bucket than that, with an empty vocabulary, fits: ids 1..2^31-1.
-        TextEncoder widest = new TextEncoder(EncoderSpec.defaults().withHashBuckets(Integer.MAX_VALUE - 1),
+        TextEncoder widest = TextEncoder.of(EncoderSpec.defaults().withHashBuckets(Integer.MAX_VALUE - 1),
                 Vocabulary.of(List.of()));
         assertEquals(Integer.MAX_VALUE, widest.idSpace());
         for (int id : widest.encode("every bucket id stays positive \uD83D\uDE00 \u6211")) {

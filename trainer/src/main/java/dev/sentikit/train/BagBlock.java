@@ -39,6 +39,11 @@ public final class BagBlock extends SentimentBlock {
     }
 
     @Override
+    public String architectureId() {
+        return "bag";
+    }
+
+    @Override
     public Parameter weight() {
         return weight;
     }

@@ -60,6 +60,11 @@ public final class BiLstmBlock extends SentimentBlock {
     }
 
     @Override
+    public String architectureId() {
+        return "bilstm";
+    }
+
+    @Override
     public Parameter weight() {
         return weight;
     }

@@ -65,6 +65,11 @@ public final class CnnBlock extends SentimentBlock {
     }
 
     @Override
+    public String architectureId() {
+        return "cnn";
+    }
+
+    @Override
     public Parameter weight() {
         return weight;
     }

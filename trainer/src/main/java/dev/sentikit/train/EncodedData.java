@@ -87,8 +87,17 @@ public final class EncodedData {
 
     /** Builds the vocabulary and ids without a cache. */
     public static EncodedData build(List<String> texts, EncoderSpec spec, int minCount, int maxVocabulary) {
-        Vocabulary vocabulary = buildVocabulary(texts, spec, minCount, maxVocabulary);
-        TextEncoder encoder = new TextEncoder(spec, vocabulary);
+        return build(texts, spec, minCount, maxVocabulary, null);
+    }
+
+    /**
+     * Builds the ids without a cache, with {@code fixed} as the vocabulary (a pretrained encoder's) or, when it is
+     * null, a vocabulary built from the texts.
+     */
+    public static EncodedData build(List<String> texts, EncoderSpec spec, int minCount, int maxVocabulary,
+            Vocabulary fixed) {
+        Vocabulary vocabulary = fixed != null ? fixed : buildVocabulary(texts, spec, minCount, maxVocabulary);
+        TextEncoder encoder = TextEncoder.of(spec, vocabulary);
         int[][] ids = texts.parallelStream().map(encoder::encode).toArray(int[][]::new);
         return new EncodedData(vocabulary, ids, false);
     }
@@ -101,10 +110,19 @@ public final class EncodedData {
      */
     public static EncodedData load(List<String> texts, EncoderSpec spec, int minCount, int maxVocabulary,
             Path cacheDir, java.util.function.Consumer<String> warn) {
+        return load(texts, spec, minCount, maxVocabulary, null, cacheDir, warn);
+    }
+
+    /**
+     * {@link #load(List, EncoderSpec, int, int, Path, java.util.function.Consumer)} with a fixed vocabulary (a
+     * pretrained encoder's), or null to build one from the texts; a fixed vocabulary is part of the cache key.
+     */
+    public static EncodedData load(List<String> texts, EncoderSpec spec, int minCount, int maxVocabulary,
+            Vocabulary fixed, Path cacheDir, java.util.function.Consumer<String> warn) {
         if (cacheDir == null) {
-            return build(texts, spec, minCount, maxVocabulary);
+            return build(texts, spec, minCount, maxVocabulary, fixed);
         }
-        String key = key(texts, spec, minCount, maxVocabulary);
+        String key = key(texts, spec, minCount, maxVocabulary, fixed);
         Path file = cacheDir.resolve(key + SUFFIX);
         if (Files.isRegularFile(file)) {
             try (InputStream in = Files.newInputStream(file)) {
@@ -116,7 +134,7 @@ public final class EncodedData {
                         + "); encoding the texts again");
             }
         }
-        EncodedData built = build(texts, spec, minCount, maxVocabulary);
+        EncodedData built = build(texts, spec, minCount, maxVocabulary, fixed);
         try {
             Files.createDirectories(cacheDir);
             Path tmp = Files.createTempFile(cacheDir, key, ".tmp");
@@ -138,13 +156,21 @@ public final class EncodedData {
 
     /**
      * The cache key: SHA-256 over the format version, the encoder specification as JSON, the minimum count, the
-     * vocabulary size and every text (length-prefixed UTF-8).
+     * vocabulary size, the fixed vocabulary's entries when there is one, and every text (length-prefixed UTF-8).
      */
     static String key(List<String> texts, EncoderSpec spec, int minCount, int maxVocabulary) {
+        return key(texts, spec, minCount, maxVocabulary, null);
+    }
+
+    static String key(List<String> texts, EncoderSpec spec, int minCount, int maxVocabulary, Vocabulary fixed) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(MAGIC);
             sha.update(ModelFormat.json().writeValueAsBytes(spec));
+            if (fixed != null) {
+                sha.update("fixed vocabulary".getBytes(StandardCharsets.UTF_8));
+                sha.update(ModelFormat.json().writeValueAsBytes(fixed.entries()));
+            }
             sha.update(java.nio.ByteBuffer.allocate(12).putInt(minCount).putInt(maxVocabulary).putInt(texts.size())
                     .array());
             java.nio.ByteBuffer length = java.nio.ByteBuffer.allocate(4);

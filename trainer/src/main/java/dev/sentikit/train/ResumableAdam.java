@@ -55,6 +55,9 @@ public final class ResumableAdam extends Optimizer {
     private final Map<String, State> states = new java.util.TreeMap<>(); // by name: the same order in every run
     private long optimizerSteps;
     private float lastLearningRate;
+    private float decoupledWeightDecay;
+    private java.util.function.Predicate<String> decays = name -> false;
+    private float gradientScale = 1f;
 
     /** One parameter's state: its moments per replica. */
     private static final class State {
@@ -93,6 +96,27 @@ public final class ResumableAdam extends Optimizer {
         }
     }
 
+    /**
+     * AdamW: each update also subtracts {@code lr × decay × weight} from the parameters whose name {@code applies}
+     * accepts (Loshchilov and Hutter, "Decoupled weight decay regularization", 2019), as DJL's kernel does with
+     * its {@code adamw} flag; 0 is Adam.
+     */
+    public void setDecoupledWeightDecay(float decay, java.util.function.Predicate<String> applies) {
+        this.decoupledWeightDecay = decay;
+        this.decays = Objects.requireNonNull(applies, "applies");
+    }
+
+    /**
+     * Multiplies the gradients of the next step by {@code scale} before they enter the moments (gradient clipping by
+     * global norm sets it to {@code maxNorm / norm} when the norm is larger); 1 leaves them alone.
+     */
+    public void setGradientScale(float scale) {
+        if (!(scale > 0) || !Float.isFinite(scale)) {
+            throw new IllegalArgumentException("gradient scale must be a positive number, got " + scale);
+        }
+        this.gradientScale = scale;
+    }
+
     /** DJL parameter id to a name that is the same in every run (the block's parameter path). */
     public void setParameterNames(Map<String, String> idToName) {
         names.putAll(idToName);
@@ -106,6 +130,7 @@ public final class ResumableAdam extends Optimizer {
     /** Counts one optimizer step; call after {@code Trainer.step()}. */
     public void stepTaken() {
         optimizerSteps++;
+        gradientScale = 1f;
         for (State s : states.values()) {
             s.calls = 0;
             if (!s.replicas.isEmpty()) {
@@ -155,12 +180,13 @@ public final class ResumableAdam extends Optimizer {
         float lr = schedule.apply(optimizerSteps + 1);
         lastLearningRate = lr;
         float corrected = (float) (lr * Math.sqrt(coef2) / coef1);
-        float weightDecay = getWeightDecay();
+        boolean adamw = decoupledWeightDecay > 0;
+        float weightDecay = adamw ? (decays.test(name) ? decoupledWeightDecay : 0f) : getWeightDecay();
         if (!Float.isFinite(corrected) || !Float.isFinite(weightDecay)) {
             throw new IllegalStateException("learning rate or weight decay is NaN or infinite");
         }
         weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, r.m, r.v), new NDList(weight), lr, corrected,
-                weightDecay, rescaleGrad, clipGrad, BETA1, BETA2, EPSILON, true, false);
+                weightDecay, rescaleGrad * gradientScale, clipGrad, BETA1, BETA2, EPSILON, true, adamw);
     }
 
     /**

@@ -33,6 +33,9 @@ public abstract class SentimentBlock extends AbstractBlock {
         return labels;
     }
 
+    /** The id of this block's architecture ({@code dev.sentikit.architecture.Architectures}), such as {@code bag}. */
+    public abstract String architectureId();
+
     /** The weights [labels, features] of the last linear layer, which gives the logits. */
     public abstract Parameter weight();
 

@@ -18,6 +18,7 @@ import ai.djl.translate.Batchifier;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.XavierInitializer;
+import dev.sentikit.architecture.Architecture;
 import dev.sentikit.eval.SentimentEvaluation;
 import dev.sentikit.eval.SentimentEvaluator;
 import dev.sentikit.eval.TemperatureScaling;
@@ -56,13 +57,9 @@ public final class SentimentTrainer {
     /** Validation texts kept in the checkpoint for the exporter's parity check. */
     static final int PARITY_TEXTS = 512;
 
-    /** Scale of the uniform initial embedding values: small, so that early means are near 0. */
-    private static final float EMBEDDING_INIT = 0.05f;
-
     private final TrainingConfig config;
     private final Device[] devices;
     private final TrainingListener listener;
-    private PretrainedEmbeddings.Coverage coverage;
     private Path cacheDir;
     /** Whether this run took its first step, through the trainer (see {@link #step}). */
     private boolean gradientsChecked;
@@ -92,6 +89,11 @@ public final class SentimentTrainer {
         this.listener = Objects.requireNonNull(listener, "listener");
         if (this.devices.length == 0) {
             throw new IllegalArgumentException("at least one device is needed");
+        }
+        if (this.devices.length > 1 && config.clipNorm() > 0) {
+            throw new IllegalArgumentException("gradient clipping (--clip-norm " + config.clipNorm() + ") is not "
+                    + "supported with several devices in this version: the replicas' gradients are summed inside "
+                    + "DJL's parameter server, out of reach; train with --clip-norm 0, or on one device");
         }
     }
 
@@ -157,21 +159,23 @@ public final class SentimentTrainer {
         Files.createDirectories(outputDir);
         gradientsChecked = false;
         List<String> labels = train.labels();
+        Architecture architecture = config.architecture();
+        Architecture.Prepared prepared = architecture.prepare(config, listener::message);
         long encodeStart = System.nanoTime();
         EncodedData encoded = EncodedData.load(train.texts(), config.encoder(), config.minCount(),
-                config.maxVocabulary(), cacheDir, listener::warning);
+                config.maxVocabulary(), prepared.vocabulary(), cacheDir, listener::warning);
         listener.message(String.format(java.util.Locale.ROOT, "%s %d texts in %.1f s%s",
                 encoded.fromCache() ? "read the encoded" : "encoded", train.size(),
                 (System.nanoTime() - encodeStart) / 1e9, cacheDir == null ? "" : " (cache: " + cacheDir + ")"));
         Vocabulary vocabulary = encoded.vocabulary();
-        TextEncoder encoder = new TextEncoder(config.encoder(), vocabulary);
+        TextEncoder encoder = TextEncoder.of(config.encoder(), vocabulary);
         int[][] trainIds = encoded.ids();
         long rows = encoder.idSpace();
 
         ModelCard baseCard = resume != null ? resume.card()
                 : new ModelCard(ModelFormat.FORMAT_VERSION, outputDir.getFileName().toString(),
-                        null, config.architecture().id(), labels, config.encoder(), vocabulary.size(), rows,
-                        provenance(sources), Map.of(), null);
+                        null, architecture.id(), labels, config.encoder(), vocabulary.size(), rows,
+                        provenance(sources, prepared.base()), Map.of(), null);
         if (baseCard.embeddingRows() != rows || baseCard.vocabularySize() != vocabulary.size()) {
             throw new IllegalArgumentException("the data gives a vocabulary of " + vocabulary.size() + " entries, "
                     + "the checkpoint was trained with " + baseCard.vocabularySize() + ": it is not the same data");
@@ -179,13 +183,16 @@ public final class SentimentTrainer {
         ModelCard card = baseCard;
         Checkpoint checkpoint;
         Checkpoint.writeJson(outputDir, Checkpoint.VOCABULARY, vocabulary.entries());
+        for (Map.Entry<String, String> file : prepared.checkpointFiles().entrySet()) {
+            byte[] bytes = file.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Checkpoint.writeAtomically(outputDir.resolve(file.getKey()), out -> out.write(bytes));
+        }
         Checkpoint.writeJson(outputDir, Checkpoint.PARITY_TEXTS,
                 valid.texts().subList(0, Math.min(PARITY_TEXTS, valid.size())));
 
         Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
         Random random = new Random(config.seed());
-        SentimentBlock block = config.architecture().newBlock(rows, config.embeddingDim(), labels.size(),
-                config.hiddenSize());
+        SentimentBlock block = architecture.newBlock(config, rows, labels.size());
         int batches = (train.size() + config.batchSize() - 1) / config.batchSize();
         int stepsPerEpoch = (batches + config.accumulate() - 1) / config.accumulate();
         long totalSteps = (long) stepsPerEpoch * config.epochs();
@@ -228,7 +235,7 @@ public final class SentimentTrainer {
         List<EpochResult> epochs = new ArrayList<>(MetricsLog.toEpochResults(history));
         ResumableAdam adam = new ResumableAdam(step -> config.learningRateAt(step, totalSteps));
         try (MetricsLog metricsLog = MetricsLog.inDirectory(outputDir);
-                Model model = Model.newInstance(config.architecture().id(), devices[0], "PyTorch")) {
+                Model model = Model.newInstance(architecture.id(), devices[0], "PyTorch")) {
             model.setBlock(block);
             DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(adam)
@@ -240,16 +247,27 @@ public final class SentimentTrainer {
                 // others (Trainer.initialize), so that every replica starts equal. The block's own initialize is
                 // what Trainer.initialize calls first, and it leaves initialized parameters alone.
                 block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1));
-                initializeEmbedding(block, random, vocabulary);
+                String note = architecture.initialize(block, config, vocabulary, random, prepared);
+                if (note != null && resume == null) {
+                    listener.message(note);
+                }
+                prepared = null; // a base's weights are in the block now
                 if (resume != null) {
                     restoreParameters(block, resume.parameters());
                 }
                 trainer.initialize(new Shape(1, 1));
                 Map<String, String> names = new LinkedHashMap<>();
+                java.util.Set<String> decaying = new java.util.HashSet<>();
                 for (ai.djl.util.Pair<String, Parameter> p : block.getParameters()) {
                     names.put(p.getValue().getId(), p.getKey());
+                    if (architecture.decays(p.getValue())) {
+                        decaying.add(p.getKey());
+                    }
                 }
                 adam.setParameterNames(names);
+                if (config.weightDecay() > 0) {
+                    adam.setDecoupledWeightDecay(config.weightDecay(), decaying::contains);
+                }
                 if (resume != null) {
                     try (java.io.InputStream in = Files.newInputStream(resume.optimizer())) {
                         adam.load(in);
@@ -413,6 +431,12 @@ public final class SentimentTrainer {
      * the gradients are not all zero.
      */
     private void step(Trainer trainer, SentimentBlock block, ResumableAdam adam) {
+        if (config.clipNorm() > 0) {
+            double norm = gradientNorm(block);
+            if (norm > config.clipNorm()) {
+                adam.setGradientScale((float) (config.clipNorm() / (norm + 1e-6)));
+            }
+        }
         if (devices.length > 1 || !gradientsChecked) {
             trainer.step();
             gradientsChecked = true;
@@ -432,26 +456,22 @@ public final class SentimentTrainer {
     }
 
     /**
-     * Seeded initial embeddings: uniform in [-{@value #EMBEDDING_INIT}, {@value #EMBEDDING_INIT}], with row 0
-     * (padding) zero. The other weights come from DJL's initializers, seeded through the engine.
+     * The L2 norm of all gradients together, for clipping by global norm (Pascanu et al. 2013): one device's, which
+     * on a single device is the batch's.
      */
-    private void initializeEmbedding(SentimentBlock block, Random random, Vocabulary vocabulary) throws IOException {
-        NDArray embedding = block.embedding().getArray();
-        Shape es = embedding.getShape();
-        float[] e = new float[Math.toIntExact(es.size())];
-        int dim = (int) es.get(1);
-        for (int i = dim; i < e.length; i++) {
-            e[i] = (random.nextFloat() * 2 - 1) * EMBEDDING_INIT;
+    private static double gradientNorm(SentimentBlock block) {
+        double sum = 0;
+        for (ai.djl.util.Pair<String, Parameter> p : block.getParameters()) {
+            Parameter parameter = p.getValue();
+            if (!parameter.requiresGradient()) {
+                continue;
+            }
+            try (NDArray gradient = parameter.getArray().getGradient(); NDArray squares = gradient.square();
+                    NDArray total = squares.sum()) {
+                sum += total.getFloat();
+            }
         }
-        if (config.embeddings() != null) {
-            coverage = PretrainedEmbeddings.apply(config.embeddings(), vocabulary, e, dim);
-        }
-        embedding.set(java.nio.FloatBuffer.wrap(e));
-    }
-
-    /** What the pretrained vectors covered in the last run, or null when none were used. */
-    public PretrainedEmbeddings.Coverage embeddingCoverage() {
-        return coverage;
+        return Math.sqrt(sum);
     }
 
     /** Writes a new last/ (see {@link LastCheckpoint}). */
@@ -466,8 +486,8 @@ public final class SentimentTrainer {
 
     /** Copies the parameters saved in {@code file} into the block's (initialized) parameters, in place. */
     private void restoreParameters(SentimentBlock block, Path file) throws IOException {
-        SentimentBlock saved = config.architecture().newBlock(block.embedding().getArray().getShape().get(0),
-                config.embeddingDim(), block.labels(), config.hiddenSize());
+        SentimentBlock saved = config.architecture().newBlock(config, block.embedding().getArray().getShape().get(0),
+                block.labels());
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager(Device.cpu());
                 java.io.InputStream in = Files.newInputStream(file);
                 java.io.DataInputStream data = new java.io.DataInputStream(new java.io.BufferedInputStream(in))) {
@@ -580,9 +600,9 @@ public final class SentimentTrainer {
         return p;
     }
 
-    private Provenance provenance(DataSources sources) {
+    private Provenance provenance(DataSources sources, dev.sentikit.model.BaseModel base) {
         return new Provenance(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Versions.sentikit(),
                 Versions.engine(), sources.trainData(), sources.trainSha256(), sources.validData(),
-                sources.validSha256(), config.seed(), config.toMap(), sources.commandLine());
+                sources.validSha256(), config.seed(), config.toMap(), sources.commandLine(), base);
     }
 }

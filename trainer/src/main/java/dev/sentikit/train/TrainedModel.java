@@ -38,17 +38,16 @@ public final class TrainedModel implements AutoCloseable {
         this.manager = manager;
         this.block = block;
         this.device = device;
-        this.encoder = new TextEncoder(checkpoint.card().encoder(), checkpoint.vocabulary());
+        this.encoder = TextEncoder.of(checkpoint.card().encoder(), checkpoint.vocabulary());
     }
 
     /** Loads the checkpoint's parameters on {@code device}. */
     public static TrainedModel load(Checkpoint checkpoint, Device device) throws IOException {
         ModelCard card = checkpoint.card();
-        Architecture architecture = Architecture.parse(card.architecture());
+        TrainingConfig config = TrainingConfig.fromCard(card);
         NDManager manager = Engine.getEngine("PyTorch").newBaseManager(device);
         try {
-            SentimentBlock block = architecture.newBlock(card.embeddingRows(), hyperparameter(card, "embedding_dim"),
-                    card.labels().size(), architecture == Architecture.BAG ? 0 : hyperparameter(card, "hidden_size"));
+            SentimentBlock block = config.architecture().newBlock(config, card.embeddingRows(), card.labels().size());
             try (InputStream in = Files.newInputStream(checkpoint.parameters());
                     DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(in))) {
                 block.loadParameters(manager, data);
@@ -61,14 +60,6 @@ public final class TrainedModel implements AutoCloseable {
             manager.close();
             throw e;
         }
-    }
-
-    private static int hyperparameter(ModelCard card, String name) {
-        Object value = card.provenance() == null ? null : card.provenance().hyperparameters().get(name);
-        if (!(value instanceof Number)) {
-            throw new IllegalArgumentException("the model card has no provenance.hyperparameters." + name);
-        }
-        return ((Number) value).intValue();
     }
 
     public Checkpoint checkpoint() {

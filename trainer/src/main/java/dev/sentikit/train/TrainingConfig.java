@@ -1,5 +1,9 @@
 package dev.sentikit.train;
 
+import dev.sentikit.architecture.Architecture;
+import dev.sentikit.architecture.Architectures;
+import dev.sentikit.architecture.WordsArchitecture;
+import dev.sentikit.architecture.transformer.TransformerArchitecture;
 import dev.sentikit.text.EncoderSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,6 +49,12 @@ public final class TrainingConfig {
     private final LrDecay lrDecay;
     private final int checkpointEvery;
     private final Batching batching;
+    private final float weightDecay;
+    private final float clipNorm;
+    private final String base;
+    private final java.nio.file.Path baseTokenizer;
+    private final dev.sentikit.architecture.transformer.TransformerShape transformer;
+    private final boolean freezeEncoder;
 
     /**
      * How examples are put into batches. {@code RANDOM}: consecutive slices of a shuffled order.
@@ -112,6 +122,53 @@ public final class TrainingConfig {
         this.lrDecay = b.lrDecay;
         this.checkpointEvery = b.checkpointEvery;
         this.batching = b.batching;
+        this.weightDecay = b.weightDecay;
+        this.clipNorm = b.clipNorm;
+        this.base = b.base;
+        this.baseTokenizer = b.baseTokenizer;
+        this.transformer = b.transformer;
+        this.freezeEncoder = b.freezeEncoder;
+        boolean isTransformer = architecture instanceof TransformerArchitecture;
+        if (isTransformer != (transformer != null)) {
+            throw new IllegalArgumentException(isTransformer
+                    ? "a transformer needs its shape (optTransformer)" : "only a transformer takes a transformer shape");
+        }
+        if (isTransformer && (base == null || !encoder.usesWordPiece())) {
+            throw new IllegalArgumentException("a transformer needs its base (optBase) and the base's WordPiece encoder");
+        }
+    }
+
+    /**
+     * Decoupled weight decay (AdamW: each step also shrinks the weights by lr × this), on weight matrices and
+     * embeddings, not on biases and LayerNorm parameters; 0 (the default) is Adam.
+     */
+    public float weightDecay() {
+        return weightDecay;
+    }
+
+    /** Gradients are scaled down so that their global L2 norm is at most this; 0 (the default) never clips. */
+    public float clipNorm() {
+        return clipNorm;
+    }
+
+    /** The pretrained encoder a transformer is fine-tuned from: a name of BaseEncoder.NAMED or an ONNX file. */
+    public String base() {
+        return base;
+    }
+
+    /** The tokenizer.json of a base given as a file, or null. */
+    public java.nio.file.Path baseTokenizer() {
+        return baseTokenizer;
+    }
+
+    /** The transformer's shape; null for the other architectures. */
+    public dev.sentikit.architecture.transformer.TransformerShape transformer() {
+        return transformer;
+    }
+
+    /** Whether the encoder of a transformer is frozen, so that only its classification head trains. */
+    public boolean freezeEncoder() {
+        return freezeEncoder;
     }
 
     public Batching batching() {
@@ -166,7 +223,7 @@ public final class TrainingConfig {
         }
         Map<String, Object> h = card.provenance().hyperparameters();
         Builder b = builder()
-                .optArchitecture(Architecture.parse(string(h, "model")))
+                .optArchitecture(Architectures.parse(string(h, "model")))
                 .optEncoder(card.encoder())
                 .optEpochs(integer(h, "epochs", null))
                 .optBatchSize(integer(h, "batch_size", null))
@@ -186,6 +243,20 @@ public final class TrainingConfig {
                 .optBatching(Batching.parse(h.getOrDefault("batching", "random").toString()));
         if (h.get("hidden_size") != null) {
             b.optHiddenSize(integer(h, "hidden_size", null));
+        }
+        if (h.get("weight_decay") instanceof Number n) {
+            b.optWeightDecay(n.floatValue());
+        }
+        if (h.get("clip_norm") instanceof Number n) {
+            b.optClipNorm(n.floatValue());
+        }
+        if (h.get("transformer") instanceof Map<?, ?> t) {
+            b.optTransformer(dev.sentikit.architecture.transformer.TransformerShape.fromMap(t));
+            b.optBase(string(h, "base"));
+            if (h.get("base_tokenizer") != null) {
+                b.optBaseTokenizer(java.nio.file.Path.of(h.get("base_tokenizer").toString()));
+            }
+            b.optFreezeEncoder(Boolean.TRUE.equals(h.get("freeze_encoder")));
         }
         return b.build();
     }
@@ -280,9 +351,23 @@ public final class TrainingConfig {
         m.put("epochs", epochs);
         m.put("batch_size", batchSize);
         m.put("learning_rate", learningRate);
-        m.put("optimizer", "adam");
+        m.put("optimizer", weightDecay > 0 ? "adamw" : "adam");
+        if (weightDecay > 0) {
+            m.put("weight_decay", weightDecay);
+        }
+        if (clipNorm > 0) {
+            m.put("clip_norm", clipNorm);
+        }
+        if (transformer != null) {
+            m.put("base", base);
+            if (baseTokenizer != null) {
+                m.put("base_tokenizer", baseTokenizer.toString());
+            }
+            m.put("transformer", transformer.toMap());
+            m.put("freeze_encoder", freezeEncoder);
+        }
         m.put("embedding_dim", embeddingDim);
-        if (architecture != Architecture.BAG) {
+        if (architecture == WordsArchitecture.CNN || architecture == WordsArchitecture.BILSTM) {
             m.put("hidden_size", hiddenSize);
         }
         m.put("min_count", minCount);
@@ -304,7 +389,7 @@ public final class TrainingConfig {
 
     /** Builds a {@link TrainingConfig}; each setting is checked when it is set. */
     public static final class Builder {
-        private Architecture architecture = Architecture.BAG;
+        private Architecture architecture = WordsArchitecture.BAG;
         private EncoderSpec encoder = EncoderSpec.defaults();
         private int epochs = DEFAULT_EPOCHS;
         private int batchSize = DEFAULT_BATCH_SIZE;
@@ -323,8 +408,53 @@ public final class TrainingConfig {
         private LrDecay lrDecay = LrDecay.NONE;
         private int checkpointEvery;
         private Batching batching = Batching.BUCKETED;
+        private float weightDecay;
+        private float clipNorm;
+        private String base;
+        private java.nio.file.Path baseTokenizer;
+        private dev.sentikit.architecture.transformer.TransformerShape transformer;
+        private boolean freezeEncoder;
 
         private Builder() {}
+
+        /** AdamW's decoupled weight decay (0: Adam); see {@link TrainingConfig#weightDecay()}. */
+        public Builder optWeightDecay(float decay) {
+            if (!(decay >= 0) || !Float.isFinite(decay)) {
+                throw new IllegalArgumentException("weight decay must be >= 0, got " + decay);
+            }
+            this.weightDecay = decay;
+            return this;
+        }
+
+        /** Clips the global gradient norm to this (0: never). */
+        public Builder optClipNorm(float norm) {
+            if (!(norm >= 0) || !Float.isFinite(norm)) {
+                throw new IllegalArgumentException("clip norm must be >= 0 (0 = no clipping), got " + norm);
+            }
+            this.clipNorm = norm;
+            return this;
+        }
+
+        /** The base a transformer is fine-tuned from: a named base or an ONNX file. */
+        public Builder optBase(String nameOrFile) {
+            this.base = Objects.requireNonNull(nameOrFile, "base");
+            return this;
+        }
+
+        public Builder optBaseTokenizer(java.nio.file.Path file) {
+            this.baseTokenizer = file;
+            return this;
+        }
+
+        public Builder optTransformer(dev.sentikit.architecture.transformer.TransformerShape shape) {
+            this.transformer = shape;
+            return this;
+        }
+
+        public Builder optFreezeEncoder(boolean on) {
+            this.freezeEncoder = on;
+            return this;
+        }
 
         /** How examples are grouped into batches (default: bucketed by length). */
         public Builder optBatching(Batching batching) {

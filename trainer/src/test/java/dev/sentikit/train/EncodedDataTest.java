@@ -64,7 +64,7 @@ class EncodedDataTest {
         assertEquals(List.of(), warnings);
         assertEquals(built.vocabulary().entries(), cached.vocabulary().entries());
         assertEquals(built.ids().length, cached.ids().length);
-        TextEncoder encoder = new TextEncoder(SPEC, built.vocabulary());
+        TextEncoder encoder = TextEncoder.of(SPEC, built.vocabulary());
         for (int i = 0; i < texts.size(); i++) {
             assertArrayEquals(encoder.encode(texts.get(i)), cached.ids()[i], "text " + i);
         }

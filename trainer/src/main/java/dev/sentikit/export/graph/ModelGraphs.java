@@ -1,9 +1,8 @@
 package dev.sentikit.export.graph;
 
 import ai.onnx.proto.OnnxMl;
-import dev.sentikit.train.BagBlock;
-import dev.sentikit.train.BiLstmBlock;
-import dev.sentikit.train.CnnBlock;
+import dev.sentikit.architecture.Architecture;
+import dev.sentikit.architecture.Architectures;
 import dev.sentikit.train.SentimentBlock;
 import java.util.Map;
 
@@ -13,29 +12,19 @@ public final class ModelGraphs {
     private ModelGraphs() {}
 
     /**
-     * The ONNX model of {@code block}, whose parameters must be initialized: {@link BagGraph}, {@link CnnGraph} or
-     * {@link BiLstmGraph}.
+     * The ONNX model of {@code block}, whose parameters must be initialized, in float32.
      *
      * @param metadataProps the file's {@code metadata_props}
      * @param producerVersion the Sentikit version writing the file
-     * @throws UnsupportedOperationException for a network with no ONNX graph
      */
     public static OnnxMl.ModelProto build(SentimentBlock block, Map<String, String> metadataProps,
             String producerVersion) {
-        if (block instanceof BagBlock) {
-            BagBlock bag = (BagBlock) block;
-            long[] shape = bag.embedding().getArray().getShape().getShape();
-            BagWeights weights = new BagWeights(bag.embedding().getArray().toFloatArray(), (int) shape[0],
-                    (int) shape[1], bag.weight().getArray().toFloatArray(), bag.bias().getArray().toFloatArray(),
-                    bag.labels());
-            return BagGraph.build(weights, metadataProps, producerVersion);
-        }
-        if (block instanceof CnnBlock) {
-            return CnnGraph.build((CnnBlock) block, metadataProps, producerVersion);
-        }
-        if (block instanceof BiLstmBlock) {
-            return BiLstmGraph.build((BiLstmBlock) block, metadataProps, producerVersion);
-        }
-        throw new UnsupportedOperationException("no ONNX graph for " + block.getClass().getSimpleName() + " yet");
+        return build(block, metadataProps, producerVersion, Architecture.ExportOptions.DEFAULT);
+    }
+
+    /** The ONNX model of {@code block}, written as {@code options} say (see {@link Architecture#toOnnx}). */
+    public static OnnxMl.ModelProto build(SentimentBlock block, Map<String, String> metadataProps,
+            String producerVersion, Architecture.ExportOptions options) {
+        return Architectures.of(block).toOnnx(block, metadataProps, producerVersion, options);
     }
 }

@@ -122,6 +122,11 @@ public final class DataReader {
         return java.util.HexFormat.of().formatHex(digest.digest());
     }
 
+    /** The SHA-256 of bytes, in lower-case hex. */
+    public static String sha256(byte[] bytes) {
+        return java.util.HexFormat.of().formatHex(newDigest().digest(bytes));
+    }
+
     private static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance(DIGEST_ALGORITHM);

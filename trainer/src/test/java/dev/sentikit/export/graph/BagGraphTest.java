@@ -250,7 +250,7 @@ class BagGraphTest {
                 spec, vocabulary.size(), rows, null, Map.of(), List.of());
         BagWeights w = randomWeights(7L, rows, 4, labels.size());
         byte[] bytes = BagGraph.build(w, ModelFormat.toMetadataProps(card, vocabulary), "test").toByteArray();
-        TextEncoder encoder = new TextEncoder(spec, vocabulary);
+        TextEncoder encoder = TextEncoder.of(spec, vocabulary);
         AnalyzerOptions cpu = AnalyzerOptions.builder().optDevice("cpu").build();
         try (SentimentAnalyzer analyzer = SentimentAnalyzer.fromBytes(bytes, "graph-test.onnx", cpu)) {
             assertEquals(card, analyzer.card());

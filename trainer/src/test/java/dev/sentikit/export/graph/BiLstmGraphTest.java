@@ -19,7 +19,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.sentikit.model.ModelFormat;
-import dev.sentikit.train.Architecture;
+import dev.sentikit.architecture.WordsArchitecture;
 import dev.sentikit.train.BiLstmBlock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -249,6 +249,6 @@ class BiLstmGraphTest {
 
     @Test
     void trainedModelExportsAndLoads(@TempDir Path dir) throws Exception {
-        ExportEndToEnd.run(Architecture.BILSTM, dir);
+        ExportEndToEnd.run(WordsArchitecture.BILSTM, dir);
     }
 }

@@ -12,7 +12,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.sentikit.model.ModelFormat;
-import dev.sentikit.train.Architecture;
+import dev.sentikit.architecture.WordsArchitecture;
 import dev.sentikit.train.CnnBlock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,6 +153,6 @@ class CnnGraphTest {
 
     @Test
     void trainedModelExportsAndLoads(@TempDir Path dir) throws Exception {
-        ExportEndToEnd.run(Architecture.CNN, dir);
+        ExportEndToEnd.run(WordsArchitecture.CNN, dir);
     }
 }

@@ -1,0 +1,424 @@
+package dev.sentikit.text;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@link EncoderSpec#SCHEME_WORDPIECE_V1} scheme of the {@link TextEncoder}: the ids that Hugging Face
+ * {@code tokenizers} gives for a BERT {@code tokenizer.json} ({@code BertNormalizer}, {@code BertPreTokenizer},
+ * {@code WordPiece}, {@code [CLS] $A [SEP]}, truncation to {@code max_tokens}). Immutable and thread-safe.
+ *
+ * <p>The steps, as {@code docs/model-format.md} specifies them (each named after the step of {@code tokenizers}
+ * it reproduces):
+ * <ol>
+ *   <li>Keep the first {@code max_chars} UTF-16 code units (a surrogate pair is not split); a lone surrogate reads
+ *       as U+FFFD.</li>
+ *   <li>{@link #nextSpecial Special tokens}: split the raw text where a special token occurs literally (leftmost
+ *       first, the longest at one place); each is a token with its own id.</li>
+ *   <li>{@link #normalize BertNormalizer}, on each stretch between them: {@code clean_text} deletes U+0000,
+ *       U+FFFD and {@link BertCharacters#isControl controls} and turns {@link BertCharacters#isWhitespace
+ *       whitespace} into U+0020; {@code handle_chinese_chars} puts U+0020 around each
+ *       {@link BertCharacters#isChinese CJK ideograph}; {@code strip_accents} applies NFD and deletes
+ *       {@link BertCharacters#isNonspacingMark non-spacing marks}; {@code lowercase} maps each code point to its
+ *       Unicode lower case (U+0130 to {@code i} + U+0307).</li>
+ *   <li>{@link #preTokenize BertPreTokenizer}: whitespace separates words and is dropped; each
+ *       {@link BertCharacters#isPunctuation punctuation} code point is a word of its own.</li>
+ *   <li>{@link Run#wordPiece WordPiece}: a word of more than {@code max_input_chars_per_word} code points is the
+ *       unknown token; otherwise the longest prefix that is a vocabulary entry, then the longest continuation
+ *       that is one with the {@code continuing_subword_prefix} before it, and so on; a word with a part that
+ *       matches nothing is the unknown token, whole.</li>
+ *   <li>Keep the first {@code max_tokens − 2} tokens; put {@code [CLS]} before them and {@code [SEP]} after.</li>
+ * </ol>
+ */
+final class WordPieceEncoder implements TextEncoder {
+
+    private final EncoderSpec spec;
+    private final WordPieceSpec wordPiece;
+    private final Vocabulary vocabulary;
+    private final int unkId;
+    private final int clsId;
+    private final int sepId;
+    private final String[] specials;
+    private final int[] specialIds;
+    private final char[] prefix;
+
+    WordPieceEncoder(EncoderSpec spec, Vocabulary vocabulary) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
+        this.wordPiece = Objects.requireNonNull(spec.wordPiece(), "the spec's wordpiece settings");
+        this.unkId = requireId("unk_token", wordPiece.unkToken());
+        this.clsId = requireId("cls_token", wordPiece.clsToken());
+        this.sepId = requireId("sep_token", wordPiece.sepToken());
+        List<String> tokens = wordPiece.specialTokens();
+        this.specials = tokens.toArray(new String[0]);
+        this.specialIds = new int[specials.length];
+        for (int i = 0; i < specials.length; i++) {
+            specialIds[i] = requireId("special_tokens", specials[i]);
+        }
+        this.prefix = wordPiece.continuingSubwordPrefix().toCharArray();
+    }
+
+    private int requireId(String field, String token) {
+        if (token.equals(wordPiece.padToken())) {
+            return Vocabulary.PAD_ID;
+        }
+        int id = vocabulary.id(token);
+        if (id < 1) {
+            throw new IllegalArgumentException("the vocabulary has no entry for the " + field + " '" + token
+                    + "' (" + vocabulary.size() + " entries)");
+        }
+        return id;
+    }
+
+    @Override
+    public EncoderSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    @Override
+    public int idSpace() {
+        return 1 + vocabulary.size();
+    }
+
+    /** The words of the text whose pieces are kept (see {@link TextEncoder#tokenize(String, EncoderSpec)}). */
+    @Override
+    public List<String> tokenize(String text) {
+        Run run = new Run(this, spec, new ArrayList<>());
+        run.text(Objects.requireNonNull(text, "text must not be null"));
+        return run.words;
+    }
+
+    /**
+     * The words of BERT's basic tokenization, without a vocabulary: at most {@code max_tokens − 2} of them (each
+     * gives at least one piece), so some of the last may lie past the truncation an encoder with its vocabulary
+     * would apply.
+     */
+    static List<String> words(String text, EncoderSpec spec) {
+        Run run = new Run(null, spec, new ArrayList<>());
+        run.text(Objects.requireNonNull(text, "text must not be null"));
+        return run.words;
+    }
+
+    @Override
+    public int[] encode(String text) {
+        Run run = new Run(this, spec, null);
+        run.text(Objects.requireNonNull(text, "text must not be null"));
+        return java.util.Arrays.copyOf(run.ids, run.count);
+    }
+
+    @Override
+    public int encodeInto(String text, long[] out, int offset) {
+        Objects.requireNonNull(text, "text must not be null");
+        Objects.checkIndex(offset, out.length + 1);
+        Run run = new Run(this, spec, null);
+        run.text(text);
+        if (run.count > out.length - offset) {
+            return -run.count;
+        }
+        for (int i = 0; i < run.count; i++) {
+            out[offset + i] = run.ids[i];
+        }
+        return run.count;
+    }
+
+    @Override
+    public EncodedBatch encodeBatch(List<String> texts) {
+        int rows = texts.size();
+        int[][] all = new int[rows][];
+        int[] lengths = new int[rows];
+        int width = 1;
+        for (int r = 0; r < rows; r++) {
+            all[r] = encode(Objects.requireNonNull(texts.get(r), "text must not be null"));
+            lengths[r] = all[r].length;
+            width = Math.max(width, lengths[r]);
+        }
+        long[] ids = new long[Math.multiplyExact(rows, width)];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < lengths[r]; c++) {
+                ids[r * width + c] = all[r][c];
+            }
+        }
+        return new EncodedBatch(ids, rows, width, lengths);
+    }
+
+    // ------------------------------------------------------------------------------------------ steps 1 and 2
+
+    /**
+     * The first special token at or after {@code from} that ends by {@code to}: its start in the high and its
+     * index in {@code specials} in the low 32 bits, or -1. At one place the longest token wins.
+     */
+    private static long nextSpecial(String text, int from, int to, String[] specials) {
+        if (specials.length == 0) {
+            return -1;
+        }
+        for (int i = from; i < to; i++) {
+            int best = -1;
+            for (int k = 0; k < specials.length; k++) {
+                String s = specials[k];
+                if (i + s.length() <= to && text.startsWith(s, i)
+                        && (best < 0 || s.length() > specials[best].length())) {
+                    best = k;
+                }
+            }
+            if (best >= 0) {
+                return ((long) i << 32) | best;
+            }
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------------------------------ step 3
+
+    /** BertNormalizer over {@code text[from .. to)}, into {@code out} (cleared first). */
+    static void normalize(String text, int from, int to, EncoderSpec spec, StringBuilder out) {
+        WordPieceSpec wp = spec.wordPiece();
+        out.setLength(0);
+        boolean ascii = true;
+        for (int i = from; i < to; ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
+                cp = 0xFFFD; // a lone surrogate: not a character, read as the replacement character
+            }
+            if (wp.cleanText()) {
+                if (cp == 0 || cp == 0xFFFD || BertCharacters.isControl(cp)) {
+                    continue;
+                }
+                if (BertCharacters.isWhitespace(cp)) {
+                    cp = ' ';
+                }
+            }
+            if (wp.handleChineseChars() && BertCharacters.isChinese(cp)) {
+                out.append(' ').appendCodePoint(cp).append(' ');
+                ascii = false;
+            } else {
+                out.appendCodePoint(cp);
+                ascii &= cp < 0x80;
+            }
+        }
+        if (wp.stripAccents() && !ascii) {
+            String nfd = Normalizer.normalize(out, Normalizer.Form.NFD);
+            out.setLength(0);
+            for (int i = 0; i < nfd.length(); ) {
+                int cp = nfd.codePointAt(i);
+                i += Character.charCount(cp);
+                if (!BertCharacters.isNonspacingMark(cp)) {
+                    out.appendCodePoint(cp);
+                }
+            }
+        }
+        if (spec.lowercase()) {
+            lowerCase(out);
+        }
+    }
+
+    /** Each code point to its Unicode lower case: Rust's {@code char::to_lowercase}, U+0130 to two code points. */
+    private static void lowerCase(StringBuilder s) {
+        boolean simple = true;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || (c >= 'A' && c <= 'Z')) {
+                simple = false;
+                break;
+            }
+        }
+        if (simple) {
+            return;
+        }
+        String in = s.toString();
+        s.setLength(0);
+        for (int i = 0; i < in.length(); ) {
+            int cp = in.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp == '\u0130') {
+                s.append('i').append('\u0307');
+            } else {
+                s.appendCodePoint(Character.toLowerCase(cp));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ steps 4 to 6
+
+    /** One text's encoding: its ids (and, when asked, its words) so far, with the room left. */
+    private static final class Run {
+        private final WordPieceEncoder encoder;
+        private final EncoderSpec spec;
+        private final WordPieceSpec wp;
+        /** The words, or null when only ids are wanted. */
+        final List<String> words;
+        /** The ids, [CLS] first; [SEP] is added at the end. */
+        final int[] ids;
+        int count;
+        /** Tokens between [CLS] and [SEP] at most. */
+        private final int limit;
+        private int tokens;
+        private char[] buffer = new char[64];
+        private final StringBuilder normalized = new StringBuilder();
+        private int[] pieces = new int[16];
+
+        Run(WordPieceEncoder encoder, EncoderSpec spec, List<String> words) {
+            this.encoder = encoder;
+            this.spec = spec;
+            this.wp = spec.wordPiece();
+            this.words = words;
+            this.limit = spec.maxTokens() - 2;
+            this.ids = encoder == null ? null : new int[spec.maxTokens()];
+        }
+
+        /** Steps 1 to 6 over the whole text. */
+        void text(String text) {
+            if (ids != null) {
+                ids[count++] = encoder.clsId;
+            }
+            int end = text.length();
+            if (end > spec.maxChars()) {
+                end = spec.maxChars();
+                if (Character.isHighSurrogate(text.charAt(end - 1)) && Character.isLowSurrogate(text.charAt(end))) {
+                    end--;
+                }
+            }
+            String[] specials = wp.specialTokens().toArray(new String[0]);
+            int at = 0;
+            while (at < end && tokens < limit) {
+                long special = nextSpecial(text, at, end, specials);
+                int stretchEnd = special < 0 ? end : (int) (special >>> 32);
+                if (stretchEnd > at) {
+                    normalize(text, at, stretchEnd, spec, normalized);
+                    preTokenize(normalized);
+                }
+                if (special < 0) {
+                    break;
+                }
+                int k = (int) special;
+                if (tokens < limit) {
+                    if (words != null) {
+                        words.add(specials[k]);
+                    }
+                    if (ids != null) {
+                        ids[count++] = encoder.specialIds[k];
+                    }
+                    tokens++;
+                }
+                at = stretchEnd + specials[k].length();
+            }
+            if (ids != null) {
+                ids[count++] = encoder.sepId;
+            }
+        }
+
+        /** BertPreTokenizer over a normalized stretch: each word goes to {@link #wordPiece}. */
+        private void preTokenize(CharSequence s) {
+            int n = s.length();
+            int start = -1;
+            for (int i = 0; i < n && tokens < limit; ) {
+                int cp = Character.codePointAt(s, i);
+                int next = i + Character.charCount(cp);
+                if (BertCharacters.isWhitespace(cp)) {
+                    if (start >= 0) {
+                        word(s, start, i);
+                        start = -1;
+                    }
+                } else if (BertCharacters.isPunctuation(cp)) {
+                    if (start >= 0) {
+                        word(s, start, i);
+                        start = -1;
+                    }
+                    if (tokens < limit) {
+                        word(s, i, next);
+                    }
+                } else if (start < 0) {
+                    start = i;
+                }
+                i = next;
+            }
+            if (start >= 0 && tokens < limit) {
+                word(s, start, n);
+            }
+        }
+
+        private void word(CharSequence s, int from, int to) {
+            if (words != null) {
+                words.add(s.subSequence(from, to).toString());
+            }
+            if (ids == null) {
+                tokens++;
+                return;
+            }
+            int n = wordPiece(s, from, to);
+            int kept = Math.min(n, limit - tokens);
+            System.arraycopy(pieces, 0, ids, count, kept);
+            count += kept;
+            tokens += kept;
+        }
+
+        /**
+         * WordPiece of the word {@code s[from .. to)} into {@link #pieces}; returns their number. The candidate
+         * continuation {@code prefix + word[start .. end)} is made in place: the word lies in the buffer after room
+         * for the prefix, and the prefix is written over the part of the word (or the room) before {@code start},
+         * which is done with.
+         */
+        private int wordPiece(CharSequence s, int from, int to) {
+            int length = to - from;
+            if (Character.codePointCount(s, from, to) > wp.maxInputCharsPerWord()) {
+                pieces[0] = encoder.unkId;
+                return 1;
+            }
+            char[] prefix = encoder.prefix;
+            int p = prefix.length;
+            if (buffer.length < p + length) {
+                buffer = new char[Math.max(p + length, 2 * buffer.length)];
+            }
+            char[] b = buffer;
+            for (int i = 0; i < length; i++) {
+                b[p + i] = s.charAt(from + i);
+            }
+            int n = 0;
+            int start = 0;
+            while (start < length) {
+                int candidateFrom = p;
+                if (start > 0) {
+                    System.arraycopy(prefix, 0, b, start, p);
+                    candidateFrom = start;
+                }
+                int end = length;
+                int id = -1;
+                while (end > start) {
+                    id = lookup(b, candidateFrom, p + end);
+                    if (id > 0) {
+                        break;
+                    }
+                    end--;
+                    if (end > start && Character.isLowSurrogate(b[p + end]) && Character.isHighSurrogate(b[p + end - 1])) {
+                        end--;
+                    }
+                }
+                if (id <= 0) {
+                    pieces[0] = encoder.unkId;
+                    return 1;
+                }
+                if (n == pieces.length) {
+                    pieces = java.util.Arrays.copyOf(pieces, 2 * n);
+                }
+                pieces[n++] = id;
+                start = end;
+            }
+            return n;
+        }
+
+        private int lookup(char[] a, int from, int to) {
+            int h = 0;
+            for (int i = from; i < to; i++) {
+                h = 31 * h + a[i];
+            }
+            return encoder.vocabulary.find(a, from, to - from, h);
+        }
+    }
+}

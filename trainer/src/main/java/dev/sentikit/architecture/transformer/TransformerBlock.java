@@ -1,0 +1,285 @@
+package dev.sentikit.architecture.transformer;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+import dev.sentikit.train.SentimentBlock;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A BERT-layout encoder with a classification head, built from DJL's primitives: the architecture of Hugging Face
+ * {@code BertModel} (post-LayerNorm layers, exact GELU, attention masked where the input is padding), then the
+ * base's pooling, dropout and one linear layer to the label logits. Input: int64 WordPiece ids [batch, sequence]
+ * padded with 0 (the pad token); output: logits [batch, labels]. Padding changes nothing: it is masked in
+ * attention and left out of mean pooling.
+ *
+ * <p>DJL's own {@code BertBlock} is not this network (it normalizes with BatchNorm, adds another residual and
+ * needs fixed-length input), so the layers are written here, parameter by parameter, with the base's names in
+ * {@link #loadBase}. Query, key and value are one [3·hidden, hidden] product per layer. Token types are always 0,
+ * so only row 0 of the base's token-type embedding is kept. {@code TransformerGraph} writes the same computation
+ * as an ONNX graph.
+ */
+public final class TransformerBlock extends SentimentBlock {
+
+    private static final byte VERSION = 1;
+
+    /** The additive attention mask of padding: float32's lowest value, as Hugging Face's BertModel uses. */
+    static final float MASKED = -3.4028235e38f;
+
+    private final TransformerShape shape;
+    private final Parameter positionEmbedding;
+    private final Parameter tokenTypeEmbedding;
+    private final Parameter embeddingGamma;
+    private final Parameter embeddingBeta;
+    private final List<Layer> layerParameters = new ArrayList<>();
+    private final Parameter weight;
+    private final Parameter bias;
+
+    /** The parameters of one encoder layer. */
+    record Layer(Parameter qkvWeight, Parameter qkvBias, Parameter attentionOutWeight, Parameter attentionOutBias,
+            Parameter attentionGamma, Parameter attentionBeta, Parameter intermediateWeight,
+            Parameter intermediateBias, Parameter outputWeight, Parameter outputBias, Parameter outputGamma,
+            Parameter outputBeta) {}
+
+    /**
+     * @param rows vocabulary rows (the base's vocabulary size)
+     * @param shape the encoder's shape
+     * @param labels number of output labels
+     */
+    public TransformerBlock(long rows, TransformerShape shape, int labels) {
+        super(VERSION, rows, shape.hidden(), labels);
+        this.shape = shape;
+        int h = shape.hidden();
+        int f = shape.intermediate();
+        positionEmbedding = parameter("position_embedding", Parameter.Type.WEIGHT, new Shape(shape.positions(), h));
+        tokenTypeEmbedding = parameter("token_type_embedding", Parameter.Type.OTHER, new Shape(h)); // 1-D: no Xavier
+        embeddingGamma = parameter("embedding_norm.gamma", Parameter.Type.GAMMA, new Shape(h));
+        embeddingBeta = parameter("embedding_norm.beta", Parameter.Type.BETA, new Shape(h));
+        for (int l = 0; l < shape.layers(); l++) {
+            String p = "layer" + l + ".";
+            layerParameters.add(new Layer(
+                    parameter(p + "qkv.weight", Parameter.Type.WEIGHT, new Shape(3L * h, h)),
+                    parameter(p + "qkv.bias", Parameter.Type.BIAS, new Shape(3L * h)),
+                    parameter(p + "attention_output.weight", Parameter.Type.WEIGHT, new Shape(h, h)),
+                    parameter(p + "attention_output.bias", Parameter.Type.BIAS, new Shape(h)),
+                    parameter(p + "attention_norm.gamma", Parameter.Type.GAMMA, new Shape(h)),
+                    parameter(p + "attention_norm.beta", Parameter.Type.BETA, new Shape(h)),
+                    parameter(p + "intermediate.weight", Parameter.Type.WEIGHT, new Shape(f, h)),
+                    parameter(p + "intermediate.bias", Parameter.Type.BIAS, new Shape(f)),
+                    parameter(p + "output.weight", Parameter.Type.WEIGHT, new Shape(h, f)),
+                    parameter(p + "output.bias", Parameter.Type.BIAS, new Shape(h)),
+                    parameter(p + "output_norm.gamma", Parameter.Type.GAMMA, new Shape(h)),
+                    parameter(p + "output_norm.beta", Parameter.Type.BETA, new Shape(h))));
+        }
+        weight = parameter("weight", Parameter.Type.WEIGHT, new Shape(labels, h));
+        bias = parameter("bias", Parameter.Type.BIAS, new Shape(labels));
+    }
+
+    private Parameter parameter(String name, Parameter.Type type, Shape shape) {
+        return addParameter(Parameter.builder().setName(name).setType(type).optShape(shape)
+                .optInitializer(Initializer.ZEROS).build());
+    }
+
+    public TransformerShape shape() {
+        return shape;
+    }
+
+    @Override
+    public String architectureId() {
+        return TransformerArchitecture.ID;
+    }
+
+    @Override
+    public Parameter weight() {
+        return weight;
+    }
+
+    @Override
+    public Parameter bias() {
+        return bias;
+    }
+
+    Parameter positionEmbedding() {
+        return positionEmbedding;
+    }
+
+    Parameter tokenTypeEmbedding() {
+        return tokenTypeEmbedding;
+    }
+
+    Parameter embeddingGamma() {
+        return embeddingGamma;
+    }
+
+    Parameter embeddingBeta() {
+        return embeddingBeta;
+    }
+
+    List<Layer> layers() {
+        return layerParameters;
+    }
+
+    /** Whether a parameter belongs to the encoder (everything but the classification head). */
+    public boolean isEncoder(Parameter p) {
+        return p != weight && p != bias;
+    }
+
+    /** Freezes every encoder parameter, so that only the head trains ({@code --freeze-encoder}). */
+    public void freezeEncoder() {
+        for (ai.djl.util.Pair<String, Parameter> p : getParameters()) {
+            if (isEncoder(p.getValue())) {
+                p.getValue().freeze(true);
+            }
+        }
+    }
+
+    /**
+     * Copies the base encoder's weights into the (initialized) parameters; the head keeps its initial values.
+     *
+     * @throws IllegalArgumentException when the base's shape is not this block's
+     */
+    public void loadBase(BertWeights base) {
+        if (!TransformerShape.of(base, shape.pooling(), shape.dropout()).equals(shape)
+                || base.vocabularySize() != embedding.getArray().getShape().get(0)) {
+            throw new IllegalArgumentException("the base encoder (" + base + ") is not the shape of this block ("
+                    + shape + ", " + embedding.getArray().getShape().get(0) + " rows)");
+        }
+        int h = shape.hidden();
+        set(embedding, base.get("embeddings.word_embeddings.weight"));
+        set(positionEmbedding, base.get("embeddings.position_embeddings.weight"));
+        set(tokenTypeEmbedding, java.util.Arrays.copyOf(base.get("embeddings.token_type_embeddings.weight"), h));
+        set(embeddingGamma, base.get("embeddings.LayerNorm.weight"));
+        set(embeddingBeta, base.get("embeddings.LayerNorm.bias"));
+        for (int l = 0; l < shape.layers(); l++) {
+            String p = "encoder.layer." + l + ".";
+            Layer layer = layerParameters.get(l);
+            set(layer.qkvWeight(), concat(base.get(p + "attention.self.query.weight"),
+                    base.get(p + "attention.self.key.weight"), base.get(p + "attention.self.value.weight")));
+            set(layer.qkvBias(), concat(base.get(p + "attention.self.query.bias"),
+                    base.get(p + "attention.self.key.bias"), base.get(p + "attention.self.value.bias")));
+            set(layer.attentionOutWeight(), base.get(p + "attention.output.dense.weight"));
+            set(layer.attentionOutBias(), base.get(p + "attention.output.dense.bias"));
+            set(layer.attentionGamma(), base.get(p + "attention.output.LayerNorm.weight"));
+            set(layer.attentionBeta(), base.get(p + "attention.output.LayerNorm.bias"));
+            set(layer.intermediateWeight(), base.get(p + "intermediate.dense.weight"));
+            set(layer.intermediateBias(), base.get(p + "intermediate.dense.bias"));
+            set(layer.outputWeight(), base.get(p + "output.dense.weight"));
+            set(layer.outputBias(), base.get(p + "output.dense.bias"));
+            set(layer.outputGamma(), base.get(p + "output.LayerNorm.weight"));
+            set(layer.outputBeta(), base.get(p + "output.LayerNorm.bias"));
+        }
+    }
+
+    private static void set(Parameter p, float[] values) {
+        NDArray a = p.getArray();
+        if (a.getShape().size() != values.length) {
+            throw new IllegalArgumentException("parameter " + p.getName() + " has " + a.getShape().size()
+                    + " values, the base " + values.length);
+        }
+        a.set(FloatBuffer.wrap(values));
+    }
+
+    private static float[] concat(float[]... parts) {
+        int n = 0;
+        for (float[] p : parts) {
+            n += p.length;
+        }
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray ids = inputs.singletonOrThrow();
+        NDArray states = encode(store, ids, training);
+        Device device = ids.getDevice();
+        NDArray pooled;
+        if (shape.pooling() == TransformerShape.Pooling.CLS) {
+            pooled = states.get(":, 0, :");
+        } else {
+            NDArray mask = mask(ids); // [B, T]
+            NDArray sum = states.mul(mask.expandDims(2)).sum(new int[] {1});
+            pooled = sum.div(mask.sum(new int[] {1}, true).maximum(1f));
+        }
+        pooled = Dropout.dropout(pooled, shape.dropout(), training).singletonOrThrow();
+        return Linear.linear(pooled, store.getValue(weight, device, training), store.getValue(bias, device, training));
+    }
+
+    /** The encoder's hidden states [batch, sequence, hidden]: what the base's {@code last_hidden_state} gives. */
+    public NDArray encode(ParameterStore store, NDArray ids, boolean training) {
+        Device device = ids.getDevice();
+        long batch = ids.getShape().get(0);
+        long length = ids.getShape().get(1);
+        if (length > shape.positions()) {
+            throw new IllegalArgumentException("a text of " + length + " tokens is longer than the "
+                    + shape.positions() + " positions of the encoder");
+        }
+        int h = shape.hidden();
+        int heads = shape.heads();
+        int headSize = shape.headSize();
+        float eps = shape.layerNormEpsilon();
+        float dropout = shape.dropout();
+        Shape norm = new Shape(h);
+        // 0 where the text has a token, the lowest float where it has padding: [B, 1, 1, T]
+        NDArray additiveMask = ids.eq(0).toType(DataType.FLOAT32, false).mul(MASKED).reshape(batch, 1, 1, length);
+
+        NDArray x = Embedding.embedding(ids, store.getValue(embedding, device, training), SparseFormat.DENSE)
+                .singletonOrThrow();
+        NDArray positions = store.getValue(positionEmbedding, device, training).get("0:" + length);
+        x = x.add(positions).add(store.getValue(tokenTypeEmbedding, device, training));
+        x = LayerNorm.layerNorm(x, norm, store.getValue(embeddingGamma, device, training),
+                store.getValue(embeddingBeta, device, training), eps).singletonOrThrow();
+        x = Dropout.dropout(x, dropout, training).singletonOrThrow();
+        float scale = (float) (1.0 / Math.sqrt(headSize));
+        for (Layer layer : layerParameters) {
+            NDArray qkv = Linear.linear(x, store.getValue(layer.qkvWeight(), device, training),
+                    store.getValue(layer.qkvBias(), device, training)).singletonOrThrow();
+            // [B, T, 3, heads, headSize] -> [3, B, heads, T, headSize]
+            qkv = qkv.reshape(batch, length, 3, heads, headSize).transpose(2, 0, 3, 1, 4);
+            NDArray q = qkv.get(0).mul(scale);
+            NDArray k = qkv.get(1);
+            NDArray v = qkv.get(2);
+            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).add(additiveMask); // [B, heads, T, T]
+            NDArray probabilities = Dropout.dropout(scores.softmax(-1), dropout, training).singletonOrThrow();
+            NDArray context = probabilities.matMul(v).transpose(0, 2, 1, 3).reshape(batch, length, h);
+            NDArray attention = Linear.linear(context, store.getValue(layer.attentionOutWeight(), device, training),
+                    store.getValue(layer.attentionOutBias(), device, training)).singletonOrThrow();
+            attention = Dropout.dropout(attention, dropout, training).singletonOrThrow();
+            x = LayerNorm.layerNorm(x.add(attention), norm, store.getValue(layer.attentionGamma(), device, training),
+                    store.getValue(layer.attentionBeta(), device, training), eps).singletonOrThrow();
+            NDArray inner = Activation.gelu(Linear.linear(x, store.getValue(layer.intermediateWeight(), device,
+                    training), store.getValue(layer.intermediateBias(), device, training)).singletonOrThrow());
+            NDArray out = Linear.linear(inner, store.getValue(layer.outputWeight(), device, training),
+                    store.getValue(layer.outputBias(), device, training)).singletonOrThrow();
+            out = Dropout.dropout(out, dropout, training).singletonOrThrow();
+            x = LayerNorm.layerNorm(x.add(out), norm, store.getValue(layer.outputGamma(), device, training),
+                    store.getValue(layer.outputBeta(), device, training), eps).singletonOrThrow();
+        }
+        return x;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), labels)};
+    }
+}

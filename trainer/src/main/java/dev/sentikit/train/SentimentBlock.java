@@ -36,6 +36,14 @@ public abstract class SentimentBlock extends AbstractBlock {
     /** The id of this block's architecture ({@code dev.sentikit.architecture.Architectures}), such as {@code bag}. */
     public abstract String architectureId();
 
+    /**
+     * Texts per forward pass when predicting: the embedding networks take 256 at once; a transformer, whose
+     * attention grows with the square of the length, fewer.
+     */
+    public int predictBatchSize() {
+        return 256;
+    }
+
     /** The weights [labels, features] of the last linear layer, which gives the logits. */
     public abstract Parameter weight();
 

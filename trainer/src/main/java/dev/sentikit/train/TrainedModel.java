@@ -24,9 +24,6 @@ import java.util.List;
  */
 public final class TrainedModel implements AutoCloseable {
 
-    /** Texts per forward pass when predicting. */
-    static final int PREDICT_BATCH = 256;
-
     private final Checkpoint checkpoint;
     private final NDManager manager;
     private final SentimentBlock block;
@@ -104,8 +101,9 @@ public final class TrainedModel implements AutoCloseable {
             boolean softmax) {
         int labels = block.labels();
         float[][] out = new float[texts.size()][];
-        for (int start = 0; start < texts.size(); start += PREDICT_BATCH) {
-            List<String> chunk = texts.subList(start, Math.min(texts.size(), start + PREDICT_BATCH));
+        int size = block.predictBatchSize();
+        for (int start = 0; start < texts.size(); start += size) {
+            List<String> chunk = texts.subList(start, Math.min(texts.size(), start + size));
             EncodedBatch batch = encoder.encodeBatch(chunk);
             try (NDManager sub = parent.newSubManager()) {
                 NDArray ids = sub.create(batch.ids(), new Shape(batch.batchSize(), batch.sequenceLength()));

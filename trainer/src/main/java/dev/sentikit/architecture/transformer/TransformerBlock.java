@@ -103,6 +103,12 @@ public final class TransformerBlock extends SentimentBlock {
         return TransformerArchitecture.ID;
     }
 
+    /** 32 texts of up to 512 tokens keep the attention scores of one layer under 0.5 GB. */
+    @Override
+    public int predictBatchSize() {
+        return 32;
+    }
+
     @Override
     public Parameter weight() {
         return weight;

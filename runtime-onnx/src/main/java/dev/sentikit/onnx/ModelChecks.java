@@ -137,8 +137,12 @@ final class ModelChecks {
         // embedding table's size is checked without inference, by checkEmbeddingTable).
         boolean heavy = encoder.spec().usesWordPiece();
         long[] ids = probeIds(encoder.idSpace(), heavy ? PROBE_IDS_TRANSFORMER : PROBE_IDS);
-        int rowLength = Math.max(1, Math.min(heavy ? PROBE_ROW_LENGTH_TRANSFORMER : PROBE_ROW_LENGTH,
-                encoder.spec().maxSequenceLength()));
+        // The empty text as the encoder gives it: no ids in the words scheme (a row of padding only), [CLS] [SEP] in
+        // WordPiece. A row of padding only is no WordPiece text, and a CLS-pooling transformer's result for it (every
+        // key masked: attention spread over the padding) depends on the row length, so it must not be fed there.
+        long[] empty = Arrays.stream(encoder.encode("")).asLongStream().toArray();
+        int rowLength = Math.max(Math.max(1, empty.length), Math.min(heavy ? PROBE_ROW_LENGTH_TRANSFORMER
+                : PROBE_ROW_LENGTH, encoder.spec().maxSequenceLength()));
         int idRows = (ids.length + rowLength - 1) / rowLength;
         int labels = card.labels().size();
         String what = ids.length == encoder.idSpace() - 1L ? "every id the encoder can produce (1.." + ids.length + ")"
@@ -146,8 +150,9 @@ final class ModelChecks {
         float[] firstRows = null;
         for (int first = 0; first < idRows; first += PROBE_BATCH_ROWS - 1) {
             int rowsHere = Math.min(PROBE_BATCH_ROWS - 1, idRows - first);
-            // Row 0 is an empty text (padding only); the others hold ids in order, the last row padded.
+            // Row 0 is the empty text; the others hold ids in order, the last row padded.
             long[] batch = new long[(rowsHere + 1) * rowLength];
+            System.arraycopy(empty, 0, batch, 0, empty.length);
             for (int r = 0; r < rowsHere; r++) {
                 int from = (first + r) * rowLength;
                 int n = Math.min(rowLength, ids.length - from);
@@ -156,7 +161,8 @@ final class ModelChecks {
             float[] probabilities = run(env, session, inputs, batch, rowsHere + 1, rowLength, labels, what, source);
             for (int r = 0; r <= rowsHere; r++) {
                 int from = (first + r - 1) * rowLength;
-                String row = r == 0 ? "an empty text (a row of padding only)"
+                String row = r == 0 ? "an empty text (" + (empty.length == 0 ? "a row of padding only"
+                        : "the ids " + Arrays.toString(empty) + " and padding") + ")"
                         : "the ids " + ids[Math.max(0, from)] + ".." + ids[Math.min(ids.length, from + rowLength) - 1]
                                 + " together";
                 checkDistribution(probabilities, r, labels, row, source);
@@ -174,7 +180,7 @@ final class ModelChecks {
                 checkDistribution(probabilities, r, labels, "the id " + ids[first + r] + " alone", source);
             }
         }
-        checkPaddingIsIgnored(env, session, inputs, ids, rowLength, labels, firstRows, what, source);
+        checkPaddingIsIgnored(env, session, inputs, ids, empty, rowLength, labels, firstRows, what, source);
     }
 
     /**
@@ -183,18 +189,20 @@ final class ModelChecks {
      * give the results of single calls.
      */
     private static void checkPaddingIsIgnored(OrtEnvironment env, OrtSession session, ModelInputs inputs, long[] ids,
-            int rowLength,
-            int labels, float[] expected, String what, String source) throws ModelLoadException {
+            long[] emptyIds, int rowLength, int labels, float[] expected, String what, String source)
+            throws ModelLoadException {
         int k = Math.min(rowLength, ids.length);
-        // The empty text as a single call runs it: one column of padding.
-        float[] empty = run(env, session, inputs, new long[1], 1, 1, labels, what, source);
-        comparePadded(expected, 0, rowLength, empty, 0, 1, ids, 0, labels, source);
+        // The empty text as a single call runs it: its ids without padding, or one column of padding when it has none.
+        int e = Math.max(1, emptyIds.length);
+        float[] empty = run(env, session, inputs, Arrays.copyOf(emptyIds, e), 1, e, labels, what, source);
+        comparePadded(expected, 0, rowLength, empty, 0, e, ids, 0, labels, source);
         // The first ids alone, in a row with no padding at all.
         float[] alone = run(env, session, inputs, Arrays.copyOf(ids, k), 1, k, labels, what, source);
         comparePadded(expected, 1, rowLength, alone, 0, k, ids, k, labels, source);
         // The empty text and the first ids with more padding than in the probe.
         int longer = rowLength + PADDING_CHECK_EXTRA;
         long[] batch = new long[2 * longer];
+        System.arraycopy(emptyIds, 0, batch, 0, emptyIds.length);
         System.arraycopy(ids, 0, batch, longer, k);
         float[] padded = run(env, session, inputs, batch, 2, longer, labels, what, source);
         comparePadded(expected, 0, rowLength, padded, 0, longer, ids, 0, labels, source);

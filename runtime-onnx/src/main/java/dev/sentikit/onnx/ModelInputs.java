@@ -6,6 +6,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
 import dev.sentikit.ModelLoadException;
 import dev.sentikit.model.ModelFormat;
 import dev.sentikit.text.Vocabulary;
@@ -50,10 +51,11 @@ final class ModelInputs {
                 throw new ModelLoadException(source + " has the input '" + e.getKey() + "', which Sentikit cannot "
                         + "fill: it feeds " + String.join(", ", SUPPORTED) + " (the last two optional)" + found);
             }
-            if (!(e.getValue().getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.INT64
-                    || t.getShape().length != 2) {
+            ValueInfo info = e.getValue().getInfo();
+            if (!(info instanceof TensorInfo t) || t.type != OnnxJavaType.INT64 || t.getShape().length != 2) {
                 throw new ModelLoadException(source + ": input '" + e.getKey() + "' should be int64 [batch, "
-                        + "sequence], found " + e.getValue().getInfo() + found);
+                        + "sequence], found " + (info instanceof TensorInfo t ? OnnxSentimentAnalyzer.typeAndShape(t)
+                                : String.valueOf(info)) + found);
             }
         }
         return new ModelInputs(inputs.containsKey(ModelFormat.INPUT_ATTENTION_MASK),

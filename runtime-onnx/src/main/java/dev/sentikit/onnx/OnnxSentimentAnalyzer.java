@@ -344,7 +344,7 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     }
 
     /** Such as {@code int64 [-1, -1]}; -1 is a dynamic dimension. */
-    private static String typeAndShape(TensorInfo t) {
+    static String typeAndShape(TensorInfo t) {
         return t.type.name().toLowerCase(Locale.ROOT) + " " + Arrays.toString(t.getShape());
     }
 

@@ -16,7 +16,8 @@ import java.util.Map;
  * <p>The layout: a {@code WordPiece} model whose vocabulary ids are 0 to size − 1 with the pad token at 0; a
  * {@code BertNormalizer}; a {@code BertPreTokenizer}; a {@code TemplateProcessing} post-processor of the form
  * {@code CLS $A SEP} (or a {@code BertProcessing} one); added tokens that are vocabulary entries matched as they are
- * ({@code normalized}, {@code lstrip}, {@code rstrip} and {@code single_word} all false). The file's own
+ * ({@code normalized}, {@code lstrip}, {@code rstrip} and {@code single_word} all false; the pad token among them
+ * is not matched in text, see {@link WordPieceSpec#specialTokens()}). The file's own
  * {@code truncation} and {@code padding} are ignored: {@code maxTokens} decides.
  */
 public final class TokenizerJson {
@@ -114,7 +115,9 @@ public final class TokenizerJson {
                             + (id >= 0 && id < size ? "'" + byId[id] + "'" : "nothing")
                             + "; Sentikit supports added tokens that are vocabulary entries");
                 }
-                specials.add(content);
+                if (id != 0) { // the pad token: id 0 is padding, never matched in text (see WordPieceSpec)
+                    specials.add(content);
+                }
             }
         }
         WordPieceSpec wordPiece = new WordPieceSpec(cleanText, chinese, stripAccents,

@@ -25,7 +25,8 @@ import java.util.Objects;
  * @param maxInputCharsPerWord a word of more code points than this is the unknown token whole (100 in BERT)
  * @param specialTokens the added tokens that are matched literally in the raw text before anything else, leftmost
  *     and longest first, and give their own id ({@code tokenizer.json}'s {@code added_tokens}, all of them
- *     {@code normalized: false}, such as {@code [CLS]})
+ *     {@code normalized: false}, such as {@code [CLS]}), except the pad token: id 0 is padding and never part of an
+ *     encoded text, so a literal {@code [PAD]} is read as ordinary text (where Hugging Face would give id 0)
  */
 public record WordPieceSpec(
         @JsonProperty(value = "clean_text", required = true) @JsonSetter(nulls = Nulls.FAIL) boolean cleanText,
@@ -63,16 +64,20 @@ public record WordPieceSpec(
         for (String t : specialTokens) {
             requireToken("special_tokens", t);
         }
+        if (specialTokens.contains(padToken)) {
+            throw new IllegalArgumentException("special_tokens must not hold the pad token '" + padToken + "': id 0 is "
+                    + "padding, never part of an encoded text");
+        }
     }
 
     /**
      * BERT's own settings (those of {@code bert-base-uncased} when {@code lowercase}): clean text, space CJK
      * ideographs, strip accents when lower-casing, {@code [UNK] [CLS] [SEP] [PAD]}, {@code ##}, 100 characters,
-     * and {@code [PAD] [UNK] [CLS] [SEP] [MASK]} as special tokens.
+     * and {@code [UNK] [CLS] [SEP] [MASK]} as special tokens.
      */
     public static WordPieceSpec bert(boolean lowercase) {
         return new WordPieceSpec(true, true, lowercase, "[UNK]", "[CLS]", "[SEP]", "[PAD]", "##",
-                DEFAULT_MAX_INPUT_CHARS_PER_WORD, List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
+                DEFAULT_MAX_INPUT_CHARS_PER_WORD, List.of("[UNK]", "[CLS]", "[SEP]", "[MASK]"));
     }
 
     private static void requireToken(String field, String token) {

@@ -100,6 +100,9 @@ class WordPieceOracleTest {
                 if (hasLoneSurrogate(text)) {
                     continue; // not valid text for a Rust String; ours reads it as U+FFFD (tested elsewhere)
                 }
+                if (text.contains(ours.spec().wordPiece().padToken())) {
+                    continue; // the one documented difference: a literal [PAD] is text to us, id 0 to tokenizers
+                }
                 Encoding e = theirs.encode(text);
                 long[] expected = e.getIds();
                 int[] got = ours.encode(text);

@@ -9,9 +9,10 @@ dev.sentikit.bench.TrainingThroughput (benchmarks/training.sh), which writes the
   NAME.targets  each text's label index (int32, little-endian)
 
 Prints one JSON object per epoch: {"epoch": k, "examples_per_second": x, "train_loss": l}.
-Each module mirrors its Java twin in trainer/src/main/java/dev/sentikit/train (BagBlock, CnnBlock, BiLstmBlock):
-the same layers and sizes, padding masked the same way, the same batches (padded to their longest text), dense
-embedding gradients, Adam, and the same timing: the training steps of an epoch, not the validation.
+Each module mirrors its Java twin in trainer/src/main/java/dev/sentikit/architecture (bag/BagBlock, cnn/CnnBlock,
+bilstm/BiLstmBlock): the same layers and sizes, padding masked the same way, the same batches (padded to their
+longest text), dense embedding gradients, Adam, and the same timing: the training steps of an epoch, not the
+validation.
 """
 import argparse
 import json

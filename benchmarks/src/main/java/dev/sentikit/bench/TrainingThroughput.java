@@ -6,7 +6,7 @@ import dev.sentikit.text.EncoderSpec;
 import dev.sentikit.text.TextEncoder;
 import dev.sentikit.architecture.Architecture;
 import dev.sentikit.architecture.Architectures;
-import dev.sentikit.architecture.WordsArchitecture;
+import dev.sentikit.architecture.WordEmbeddingArchitecture;
 import dev.sentikit.train.EncodedData;
 import dev.sentikit.train.EpochResult;
 import dev.sentikit.train.Examples;
@@ -92,7 +92,7 @@ public final class TrainingThroughput {
             String arch = run.substring(0, run.indexOf(':'));
             String batching = run.substring(run.indexOf(':') + 1);
             Architecture architecture = Architectures.parse(arch);
-            EncoderSpec spec = EncoderSpec.defaults().withBigrams((architecture instanceof WordsArchitecture w && w.usesBigrams()));
+            EncoderSpec spec = EncoderSpec.defaults().withBigrams((architecture instanceof WordEmbeddingArchitecture w && w.usesBigrams()));
             Path cache = out.resolve("cache-" + arch);
             if (!Files.exists(dataRows) || !Files.readString(dataRows).contains("| " + arch + " |")) {
                 append(dataRows, dataPathRow(arch, train, spec, cache));
@@ -150,7 +150,7 @@ public final class TrainingThroughput {
         System.err.println("== warming up (not measured)");
         for (Architecture architecture : architectures) {
             TrainingConfig config = TrainingConfig.builder().optArchitecture(architecture)
-                    .optEncoder(EncoderSpec.defaults().withBigrams((architecture instanceof WordsArchitecture w && w.usesBigrams()))).optEpochs(1)
+                    .optEncoder(EncoderSpec.defaults().withBigrams((architecture instanceof WordEmbeddingArchitecture w && w.usesBigrams()))).optEpochs(1)
                     .optBatchSize(BATCH_SIZE).optEmbeddingDim(DIM).optHiddenSize(HIDDEN).optCalibrate(false).build();
             new SentimentTrainer(config, new Device[] {Device.cpu()}, (EpochResult r) -> { })
                     .train(small, valid, new SentimentTrainer.DataSources("warm-up", null, "warm-up", null,

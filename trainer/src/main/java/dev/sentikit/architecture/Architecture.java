@@ -33,6 +33,14 @@ public interface Architecture {
     Defaults defaults();
 
     /**
+     * Whether the network's shape depends on {@link TrainingConfig#hiddenSize()} (a cnn's filters, a bilstm's state
+     * size); only then does the model card record it, as {@code hidden_size}.
+     */
+    default boolean usesHiddenSize() {
+        return false;
+    }
+
+    /**
      * Sets the encoder and the architecture's own settings on {@code config} from the user's options.
      *
      * @throws IOException when a file the settings name cannot be read (a base encoder)

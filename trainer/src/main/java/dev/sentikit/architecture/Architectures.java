@@ -1,5 +1,8 @@
 package dev.sentikit.architecture;
 
+import dev.sentikit.architecture.bag.BagArchitecture;
+import dev.sentikit.architecture.bilstm.BiLstmArchitecture;
+import dev.sentikit.architecture.cnn.CnnArchitecture;
 import dev.sentikit.architecture.transformer.TransformerArchitecture;
 import dev.sentikit.train.SentimentBlock;
 import java.util.List;
@@ -10,9 +13,9 @@ import java.util.stream.Collectors;
 public final class Architectures {
 
     private static final List<Architecture> ALL = List.of(
-            WordsArchitecture.BAG,
-            WordsArchitecture.CNN,
-            WordsArchitecture.BILSTM,
+            new BagArchitecture(),
+            new CnnArchitecture(),
+            new BiLstmArchitecture(),
             new TransformerArchitecture());
 
     private Architectures() {}

@@ -10,7 +10,8 @@ import ai.djl.training.initializer.Initializer;
 /**
  * The networks the trainer builds share this contract: input int64 ids [batch, sequence] padded with
  * {@link dev.sentikit.text.Vocabulary#PAD_ID}, output logits [batch, labels], padded positions without effect,
- * and an all-padding row giving a finite result. Each has an ONNX twin in {@code dev.sentikit.export.graph}.
+ * and an all-padding row giving a finite result. Each has an ONNX twin, written by its architecture
+ * ({@link dev.sentikit.architecture.Architecture#toOnnx}), in the same package as the block.
  */
 public abstract class SentimentBlock extends AbstractBlock {
 

@@ -2,7 +2,7 @@ package dev.sentikit.train;
 
 import dev.sentikit.architecture.Architecture;
 import dev.sentikit.architecture.Architectures;
-import dev.sentikit.architecture.WordsArchitecture;
+import dev.sentikit.architecture.bag.BagArchitecture;
 import dev.sentikit.architecture.transformer.TransformerArchitecture;
 import dev.sentikit.text.EncoderSpec;
 import java.util.LinkedHashMap;
@@ -367,7 +367,7 @@ public final class TrainingConfig {
             m.put("freeze_encoder", freezeEncoder);
         }
         m.put("embedding_dim", embeddingDim);
-        if (architecture == WordsArchitecture.CNN || architecture == WordsArchitecture.BILSTM) {
+        if (architecture.usesHiddenSize()) {
             m.put("hidden_size", hiddenSize);
         }
         m.put("min_count", minCount);
@@ -389,7 +389,7 @@ public final class TrainingConfig {
 
     /** Builds a {@link TrainingConfig}; each setting is checked when it is set. */
     public static final class Builder {
-        private Architecture architecture = WordsArchitecture.BAG;
+        private Architecture architecture = Architectures.parse(BagArchitecture.ID);
         private EncoderSpec encoder = EncoderSpec.defaults();
         private int epochs = DEFAULT_EPOCHS;
         private int batchSize = DEFAULT_BATCH_SIZE;

@@ -15,7 +15,7 @@ import org.tribuo.util.onnx.ONNXOperators;
  * refuses attributes an operator does not declare, so each one declares the attributes of its opset-13 definition
  * with their ONNX types (none is mandatory: the graphs always set what they rely on).
  */
-enum GraphOperators implements ONNXOperator {
+public enum GraphOperators implements ONNXOperator {
     /** Element-wise equality with broadcasting; bool output. */
     EQUAL("Equal", 2, 0, 1),
     /** Element-wise logical not. */

@@ -19,26 +19,54 @@ import org.tribuo.util.onnx.ONNXOperators;
 import org.tribuo.util.onnx.ONNXPlaceholder;
 import org.tribuo.util.onnx.ONNXRef;
 
-/** What the Sentikit graphs share: the interface of the model format, node building, weights and the model proto. */
-final class GraphSupport {
+/**
+ * What the Sentikit graphs share: the file header (IR version, opset, producer), the interface of the model format,
+ * node building, weights and the model proto. The graph writers of the architectures built with Tribuo's
+ * {@link ONNXContext} (in {@code dev.sentikit.architecture.bag}, {@code .cnn} and {@code .bilstm}) are written with
+ * these; {@link OnnxGraphBuilder} writes the same header.
+ */
+public final class GraphSupport {
+
+    /** The model's producer name. */
+    public static final String PRODUCER_NAME = "sentikit";
+
+    /**
+     * The ONNX IR version written: 8 (ONNX 1.10 to 1.12), which covers opset 13, is read by ONNX Runtime 1.23 and is
+     * the newest that Debian 12's python3-onnx (1.12) checks.
+     */
+    public static final long IR_VERSION = 8;
+
+    /**
+     * The default-domain opset: the one Tribuo's {@link ONNXOperators} are defined for (13). From opset 13 on,
+     * ReduceSum and Unsqueeze take their axes as an input.
+     */
+    public static final int OPSET_VERSION = ONNXOperators.getOpsetVersion();
 
     /** The opset the graphs need: from 13 on, ReduceSum and Unsqueeze take their axes as an input. */
     static final int MIN_OPSET = 13;
 
+    /** ONNX files are protobuf messages, which cannot exceed 2 GiB; keep the weights well below. */
+    public static final long MAX_WEIGHT_BYTES = 2_000_000_000L;
+
     private GraphSupport() {}
 
     /** The graph's input {@code input_ids} and its outputs {@code logits} and {@code probabilities}. */
-    record Interface(ONNXPlaceholder ids, ONNXPlaceholder logits, ONNXPlaceholder probabilities) {}
+    public record Interface(ONNXPlaceholder ids, ONNXPlaceholder logits, ONNXPlaceholder probabilities) {}
 
     /** The padding mask, float [B, T], and the embeddings with padded positions zeroed, [B, T, D]. */
-    record Masked(ONNXNode mask, ONNXNode embeddings) {}
+    public record Masked(ONNXNode mask, ONNXNode embeddings) {}
 
-    static void requireArguments(Object block, Map<String, String> metadataProps, String producerVersion) {
+    /**
+     * Checks the arguments every graph writer takes, and that Tribuo's operators are at an opset the graphs can use.
+     *
+     * @throws NullPointerException when an argument is null
+     */
+    public static void requireArguments(Object block, Map<String, String> metadataProps, String producerVersion) {
         Objects.requireNonNull(block, "the network must not be null");
         Objects.requireNonNull(metadataProps, "metadataProps must not be null");
         Objects.requireNonNull(producerVersion, "producerVersion must not be null");
-        if (BagGraph.OPSET_VERSION < MIN_OPSET) {
-            throw new IllegalStateException("Tribuo's ONNX operators target opset " + BagGraph.OPSET_VERSION
+        if (OPSET_VERSION < MIN_OPSET) {
+            throw new IllegalStateException("Tribuo's ONNX operators target opset " + OPSET_VERSION
                     + "; the Sentikit graphs need opset " + MIN_OPSET + " or later (axes as inputs)");
         }
     }
@@ -47,7 +75,7 @@ final class GraphSupport {
      * Declares {@code input_ids} and the two outputs. Tribuo only makes float inputs; {@link #model} sets the type of
      * {@code input_ids} to int64 [batch, sequence].
      */
-    static Interface declareInterface(ONNXContext ctx, int labels) {
+    public static Interface declareInterface(ONNXContext ctx, int labels) {
         ONNXPlaceholder ids = ctx.floatInput(ModelFormat.INPUT_IDS, 1);
         ONNXPlaceholder logits = ctx.floatOutput(ModelFormat.OUTPUT_LOGITS, labels);
         ONNXPlaceholder probabilities = ctx.floatOutput(ModelFormat.OUTPUT_PROBABILITIES, labels);
@@ -58,7 +86,7 @@ final class GraphSupport {
      * {@code emb = Gather(embedding, ids)}, {@code mask = Cast(Not(Equal(ids, 0)), float)} and
      * {@code emb * Unsqueeze(mask, 2)}.
      */
-    static Masked maskedEmbeddings(ONNXContext ctx, ONNXRef<?> ids, ONNXInitializer embedding) {
+    public static Masked maskedEmbeddings(ONNXContext ctx, ONNXRef<?> ids, ONNXInitializer embedding) {
         ONNXInitializer padId = ctx.constant("pad_id", (long) Vocabulary.PAD_ID);
         ONNXInitializer axis2 = ctx.array("axis_2", new long[] {2});
         ONNXNode emb = op(ctx, ONNXOperators.GATHER, "emb", Map.of("axis", 0), embedding, ids);
@@ -72,7 +100,7 @@ final class GraphSupport {
     }
 
     /** {@code logits = Gemm(features, weight, bias, transB=1)}, {@code probabilities = Softmax(logits)}. */
-    static void classifier(ONNXContext ctx, Interface io, ONNXRef<?> features, ONNXInitializer weight,
+    public static void classifier(ONNXContext ctx, Interface io, ONNXRef<?> features, ONNXInitializer weight,
             ONNXInitializer bias) {
         ONNXNode logits = op(ctx, ONNXOperators.GEMM, "logits_raw", Map.of("transB", 1), features, weight, bias);
         ONNXNode probabilities = op(ctx, ONNXOperators.SOFTMAX, "probabilities_raw", Map.of("axis", -1), logits);
@@ -80,18 +108,20 @@ final class GraphSupport {
         probabilities.assignTo(io.probabilities());
     }
 
-    static ONNXNode op(ONNXContext ctx, ONNXOperator op, String output, Map<String, ?> attributes,
+    /** A node of {@code op} with one output named {@code output}; the attributes are written in iteration order. */
+    public static ONNXNode op(ONNXContext ctx, ONNXOperator op, String output, Map<String, ?> attributes,
             ONNXRef<?>... inputs) {
         return ctx.operation(op, List.of(inputs), output, new LinkedHashMap<String, Object>(attributes));
     }
 
-    static List<ONNXNode> op(ONNXContext ctx, ONNXOperator op, List<String> outputs, Map<String, ?> attributes,
-            ONNXRef<?>... inputs) {
+    /** A node of {@code op} with several outputs, named {@code outputs}. */
+    public static List<ONNXNode> op(ONNXContext ctx, ONNXOperator op, List<String> outputs,
+            Map<String, ?> attributes, ONNXRef<?>... inputs) {
         return ctx.operation(op, List.of(inputs), outputs, new LinkedHashMap<String, Object>(attributes));
     }
 
     /** A float initializer of the given shape, row-major. */
-    static ONNXInitializer floatTensor(ONNXContext ctx, String name, float[] values, long... dims) {
+    public static ONNXInitializer floatTensor(ONNXContext ctx, String name, float[] values, long... dims) {
         List<Integer> shape = new ArrayList<>();
         long size = 1;
         for (long d : dims) {
@@ -111,7 +141,7 @@ final class GraphSupport {
      * @throws IllegalArgumentException when the parameter is not initialized, has another shape or holds a value that
      *     is not finite
      */
-    static float[] values(Parameter parameter, String what, long... shape) {
+    public static float[] values(Parameter parameter, String what, long... shape) {
         if (!parameter.isInitialized()) {
             throw new IllegalArgumentException(what + " (" + parameter.getName() + ") is not initialized");
         }
@@ -132,7 +162,7 @@ final class GraphSupport {
     }
 
     /** The shape of an initialized parameter. */
-    static long[] shape(Parameter parameter, String what) {
+    public static long[] shape(Parameter parameter, String what) {
         if (!parameter.isInitialized()) {
             throw new IllegalArgumentException(what + " (" + parameter.getName() + ") is not initialized");
         }
@@ -140,23 +170,23 @@ final class GraphSupport {
     }
 
     /** Refuses weights that an ONNX file (a protobuf message, at most 2 GiB) cannot hold. */
-    static void checkWeightBytes(long floats, String detail) {
+    public static void checkWeightBytes(long floats, String detail) {
         long bytes = 4L * floats;
-        if (bytes > BagWeights.MAX_WEIGHT_BYTES) {
+        if (bytes > MAX_WEIGHT_BYTES) {
             throw new IllegalArgumentException("the weights take " + bytes + " bytes (" + detail + "), more than the "
-                    + BagWeights.MAX_WEIGHT_BYTES + " an ONNX file can hold (protobuf's 2 GiB limit): use fewer hash "
+                    + MAX_WEIGHT_BYTES + " an ONNX file can hold (protobuf's 2 GiB limit): use fewer hash "
                     + "buckets, a smaller vocabulary or a smaller dimension");
         }
     }
 
-    /** The model: IR {@link BagGraph#IR_VERSION}, Tribuo's opset, {@code input_ids} int64, the metadata in order. */
-    static OnnxMl.ModelProto model(OnnxMl.GraphProto.Builder graph, String docString,
+    /** The model: IR {@link #IR_VERSION}, Tribuo's opset, {@code input_ids} int64, the metadata in order. */
+    public static OnnxMl.ModelProto model(OnnxMl.GraphProto.Builder graph, String docString,
             Map<String, String> metadataProps, String producerVersion) {
         setIdsType(graph);
         OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
-                .setIrVersion(BagGraph.IR_VERSION)
+                .setIrVersion(IR_VERSION)
                 .addOpsetImport(ONNXOperators.getOpsetProto())
-                .setProducerName(BagGraph.PRODUCER_NAME)
+                .setProducerName(PRODUCER_NAME)
                 .setProducerVersion(producerVersion)
                 .setDocString(docString)
                 .setGraph(graph);

@@ -152,12 +152,12 @@ public final class OnnxGraphBuilder {
         return a.build();
     }
 
-    /** The model: the graph, IR {@link BagGraph#IR_VERSION}, opset {@link #OPSET}, the metadata in order. */
+    /** The model: the graph, IR {@link GraphSupport#IR_VERSION}, opset {@link #OPSET}, the metadata in order. */
     public OnnxMl.ModelProto model(String docString, Map<String, String> metadataProps, String producerVersion) {
         OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
-                .setIrVersion(BagGraph.IR_VERSION)
+                .setIrVersion(GraphSupport.IR_VERSION)
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-                .setProducerName(BagGraph.PRODUCER_NAME)
+                .setProducerName(GraphSupport.PRODUCER_NAME)
                 .setProducerVersion(producerVersion)
                 .setDocString(docString)
                 .setGraph(graph);

@@ -10,7 +10,6 @@ import dev.sentikit.SentimentAnalyzer;
 import dev.sentikit.export.OnnxExporter;
 import dev.sentikit.architecture.Architecture;
 import dev.sentikit.architecture.Architectures;
-import dev.sentikit.architecture.WordsArchitecture;
 import dev.sentikit.train.Checkpoint;
 import dev.sentikit.train.Fixtures;
 import dev.sentikit.train.SentimentTrainer;
@@ -21,12 +20,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Trains a small network of one architecture on the fixture, exports it, loads it in the SDK and checks it. */
-final class ExportEndToEnd {
+public final class ExportEndToEnd {
 
     private ExportEndToEnd() {}
 
     /** Returns the largest probability difference the exporter measured. */
-    static double run(Architecture architecture, Path dir) throws Exception {
+    public static double run(Architecture architecture, Path dir) throws Exception {
         Split split = Split.stratified(Fixtures.vaderExamples(), 0.2, 1);
         Checkpoint checkpoint = new SentimentTrainer(Fixtures.smallConfig().optArchitecture(architecture)
                 .optEmbeddingDim(16).optHiddenSize(16).optEpochs(2).build(), new Device[] {Device.cpu()}, r -> {})

@@ -21,19 +21,30 @@ import dev.sentikit.model.ModelFormat;
 import dev.sentikit.train.SentimentBlock;
 import java.nio.LongBuffer;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
 /**
- * Test support for the sequence networks: random weights for a DJL block, the block's DJL forward pass, the same
- * ids through ONNX Runtime, and the largest differences between the two.
+ * Test support for the graph tests of the architectures: the metadata every test graph carries, random weights for a
+ * DJL block, the block's DJL forward pass, the same ids through ONNX Runtime, and the largest differences between
+ * the two.
  */
-final class NetworkParity {
+public final class NetworkParity {
 
     private NetworkParity() {}
 
+    /** Metadata with two differently sized entries, and the order they must keep. */
+    public static Map<String, String> props() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("z.first", "1");
+        p.put("a.second", "{\"json\": true}");
+        p.put("m.third", "ünïcödé ☺");
+        return p;
+    }
+
     /** A PyTorch manager on the CPU. */
-    static NDManager newManager() {
+    public static NDManager newManager() {
         return NDManager.newBaseManager(Device.cpu(), "PyTorch");
     }
 
@@ -42,7 +53,7 @@ final class NetworkParity {
      * {@code N(0, scale²)} values from {@code seed}; the embedding gets {@code N(0, 1)}, padding row included, so that
      * the graph's masking is what keeps padding out.
      */
-    static void initializeRandom(SentimentBlock block, NDManager manager, long seed, float scale) {
+    public static void initializeRandom(SentimentBlock block, NDManager manager, long seed, float scale) {
         block.setInitializer(Initializer.ZEROS, p -> true);
         block.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
         Random random = new Random(seed);
@@ -58,7 +69,7 @@ final class NetworkParity {
     }
 
     /** {logits, probabilities} from DJL for a rectangular batch. */
-    static float[][][] djl(SentimentBlock block, NDManager manager, long[][] ids) {
+    public static float[][][] djl(SentimentBlock block, NDManager manager, long[][] ids) {
         try (NDManager sub = manager.newSubManager()) {
             NDArray x = sub.create(flatten(ids), new Shape(ids.length, ids[0].length));
             NDArray logits = block.forward(new ParameterStore(sub, false), new NDList(x), false).singletonOrThrow();
@@ -68,7 +79,7 @@ final class NetworkParity {
     }
 
     /** {logits, probabilities} from ONNX Runtime for a rectangular batch. */
-    static float[][][] onnx(OrtSession session, long[][] ids) throws Exception {
+    public static float[][][] onnx(OrtSession session, long[][] ids) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OnnxTensor input = OnnxTensor.createTensor(env, LongBuffer.wrap(flatten(ids)),
                 new long[] {ids.length, ids[0].length});
@@ -79,7 +90,7 @@ final class NetworkParity {
         }
     }
 
-    static OrtSession session(OnnxMl.ModelProto model) throws Exception {
+    public static OrtSession session(OnnxMl.ModelProto model) throws Exception {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             return OrtEnvironment.getEnvironment().createSession(model.toByteArray(), options);
         }
@@ -89,7 +100,7 @@ final class NetworkParity {
      * Asserts that ONNX Runtime gives DJL's logits and probabilities within {@code tolerance}; returns the largest
      * differences {logits, probabilities}.
      */
-    static double[] assertParity(SentimentBlock block, NDManager manager, OrtSession session, long[][] ids,
+    public static double[] assertParity(SentimentBlock block, NDManager manager, OrtSession session, long[][] ids,
             double tolerance) throws Exception {
         float[][][] expected = djl(block, manager, ids);
         float[][][] actual = onnx(session, ids);
@@ -111,7 +122,7 @@ final class NetworkParity {
     }
 
     /** A batch of {@code batch} rows of {@code length} columns, each of a random length in [0, length]. */
-    static long[][] randomBatch(Random random, int batch, int length, int rows) {
+    public static long[][] randomBatch(Random random, int batch, int length, int rows) {
         long[][] ids = new long[batch][length];
         for (long[] row : ids) {
             int n = random.nextInt(length + 1);
@@ -123,7 +134,7 @@ final class NetworkParity {
     }
 
     /** The padded batch every test runs: varied lengths, an all-padding row, rows of length 1, a full row. */
-    static long[][] edgeBatch(int rows) {
+    public static long[][] edgeBatch(int rows) {
         return new long[][] {
             {5, 17, 3, 0, 0, 0, 0},
             {0, 0, 0, 0, 0, 0, 0},
@@ -136,7 +147,7 @@ final class NetworkParity {
     }
 
     /** {@code ids} with {@code extra} more padding columns. */
-    static long[][] padMore(long[][] ids, int extra) {
+    public static long[][] padMore(long[][] ids, int extra) {
         long[][] out = new long[ids.length][];
         for (int i = 0; i < ids.length; i++) {
             out[i] = Arrays.copyOf(ids[i], ids[i].length + extra);

@@ -1,4 +1,4 @@
-package dev.sentikit.train;
+package dev.sentikit.architecture.bilstm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -13,6 +13,7 @@ import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import dev.sentikit.train.SentimentBlock;
 
 /**
  * A bidirectional LSTM classifier: word embeddings, one LSTM reading each text forward and one reading it
@@ -24,7 +25,7 @@ import ai.djl.util.PairList;
  * at the end), so padding never enters either state. A text of length n (at least 1: an empty text reads one
  * padding position) gives the forward state after position n-1 and the backward state after position 0 —
  * exactly ONNX {@code LSTM(direction="bidirectional", sequence_lens=n)}'s {@code Y_h}, which
- * {@code dev.sentikit.export.graph.BiLstmGraph} writes.
+ * {@link BiLstmGraph} writes.
  */
 public final class BiLstmBlock extends SentimentBlock {
 
@@ -61,7 +62,7 @@ public final class BiLstmBlock extends SentimentBlock {
 
     @Override
     public String architectureId() {
-        return "bilstm";
+        return BiLstmArchitecture.ID;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.sentikit.train;
+package dev.sentikit.architecture.cnn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import dev.sentikit.train.SentimentBlock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +24,7 @@ import java.util.List;
  *
  * <p>Padded positions are zeroed before the convolutions and their outputs are zeroed before the maximum;
  * since ReLU outputs are at least 0, an all-padding row pools to 0 and its logits are the bias.
- * {@code dev.sentikit.export.graph.CnnGraph} writes the same computation as ONNX.
+ * {@link CnnGraph} writes the same computation as ONNX.
  */
 public final class CnnBlock extends SentimentBlock {
 
@@ -66,7 +67,7 @@ public final class CnnBlock extends SentimentBlock {
 
     @Override
     public String architectureId() {
-        return "cnn";
+        return CnnArchitecture.ID;
     }
 
     @Override

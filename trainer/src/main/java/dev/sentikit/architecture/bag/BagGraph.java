@@ -1,8 +1,10 @@
-package dev.sentikit.export.graph;
+package dev.sentikit.architecture.bag;
 
 import static dev.sentikit.export.graph.GraphSupport.op;
 
 import ai.onnx.proto.OnnxMl;
+import dev.sentikit.export.graph.GraphOperators;
+import dev.sentikit.export.graph.GraphSupport;
 import dev.sentikit.model.ModelFormat;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,7 @@ import org.tribuo.util.onnx.ONNXNode;
 import org.tribuo.util.onnx.ONNXOperators;
 
 /**
- * Writes the bag model as an ONNX graph, computing exactly what {@code dev.sentikit.train.BagBlock} computes:
+ * Writes the bag model as an ONNX graph, computing exactly what {@link BagBlock} computes:
  *
  * <pre>
  * input_ids     int64 [batch, sequence], padded with 0
@@ -26,27 +28,12 @@ import org.tribuo.util.onnx.ONNXOperators;
  * </pre>
  *
  * An all-padding row has mean 0, so its logits are the bias. Built with Tribuo's ONNX utilities at the opset they
- * target ({@link #OPSET_VERSION}), IR version {@link #IR_VERSION}.
+ * target ({@link GraphSupport#OPSET_VERSION}), IR version {@link GraphSupport#IR_VERSION}.
  */
 public final class BagGraph {
 
     /** The graph's name. */
     public static final String GRAPH_NAME = "sentikit-bag";
-
-    /** The model's producer name. */
-    public static final String PRODUCER_NAME = "sentikit";
-
-    /**
-     * The ONNX IR version written: 8 (ONNX 1.10 to 1.12), which covers opset 13, is read by ONNX Runtime 1.23 and is
-     * the newest that Debian 12's python3-onnx (1.12) checks.
-     */
-    public static final long IR_VERSION = 8;
-
-    /**
-     * The default-domain opset: the one Tribuo's {@link ONNXOperators} are defined for (13). From opset 13 on,
-     * ReduceSum and Unsqueeze take their axes as an input.
-     */
-    public static final int OPSET_VERSION = ONNXOperators.getOpsetVersion();
 
     private BagGraph() {}
 

@@ -1,5 +1,6 @@
-package dev.sentikit.export.graph;
+package dev.sentikit.architecture.bag;
 
+import dev.sentikit.export.graph.GraphSupport;
 import java.util.Objects;
 
 /**
@@ -11,14 +12,11 @@ import java.util.Objects;
  * @param weight the output layer's weight, row-major {@code [labels][dim]}
  * @param bias the output layer's bias, {@code [labels]}
  * @param labels the number of labels
- * @throws IllegalArgumentException when a size is not positive, an array's length does not match the sizes, or
- *     a value is not finite
+ * @throws IllegalArgumentException when a size is not positive, the weights exceed what an ONNX file can hold, an
+ *     array's length does not match the sizes, or a value is not finite
  * @throws NullPointerException when an array is null
  */
 public record BagWeights(float[] embedding, int rows, int dim, float[] weight, float[] bias, int labels) {
-
-    /** ONNX files are protobuf messages, which cannot exceed 2 GiB; keep the weights well below. */
-    static final long MAX_WEIGHT_BYTES = 2_000_000_000L;
 
     public BagWeights {
         Objects.requireNonNull(embedding, "embedding must not be null");
@@ -35,12 +33,7 @@ public record BagWeights(float[] embedding, int rows, int dim, float[] weight, f
         }
         long embeddingSize = (long) rows * dim;
         long weightSize = (long) labels * dim;
-        long bytes = 4L * (embeddingSize + weightSize + labels);
-        if (bytes > MAX_WEIGHT_BYTES) {
-            throw new IllegalArgumentException("the weights take " + bytes + " bytes (embedding " + rows + " x " + dim
-                    + "), more than the " + MAX_WEIGHT_BYTES + " an ONNX file can hold (protobuf's 2 GiB limit): "
-                    + "use fewer hash buckets, a smaller vocabulary or a smaller dimension");
-        }
+        GraphSupport.checkWeightBytes(embeddingSize + weightSize + labels, "embedding " + rows + " x " + dim);
         if (embedding.length != embeddingSize) {
             throw new IllegalArgumentException("embedding has " + embedding.length + " values, expected rows x dim = "
                     + rows + " x " + dim + " = " + embeddingSize);

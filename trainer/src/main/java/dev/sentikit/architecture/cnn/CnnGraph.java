@@ -1,10 +1,11 @@
-package dev.sentikit.export.graph;
+package dev.sentikit.architecture.cnn;
 
 import static dev.sentikit.export.graph.GraphSupport.op;
 
 import ai.onnx.proto.OnnxMl;
+import dev.sentikit.export.graph.GraphOperators;
+import dev.sentikit.export.graph.GraphSupport;
 import dev.sentikit.model.ModelFormat;
-import dev.sentikit.train.CnnBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +33,7 @@ import org.tribuo.util.onnx.ONNXRef;
  *
  * Padded positions are zero before the convolutions and after them; an all-padding row pools to 0, so its logits are
  * the bias. The convolution weights are DJL's (PyTorch's) conv1d layout [out, in, width], which is ONNX's. IR version
- * {@link BagGraph#IR_VERSION}, opset {@link BagGraph#OPSET_VERSION}.
+ * {@link GraphSupport#IR_VERSION}, opset {@link GraphSupport#OPSET_VERSION}.
  */
 public final class CnnGraph {
 

@@ -1,4 +1,4 @@
-package dev.sentikit.export.graph;
+package dev.sentikit.architecture.bilstm;
 
 import static dev.sentikit.export.graph.GraphSupport.op;
 
@@ -6,8 +6,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.recurrent.LSTM;
 import ai.djl.util.Pair;
 import ai.onnx.proto.OnnxMl;
+import dev.sentikit.export.graph.GraphOperators;
+import dev.sentikit.export.graph.GraphSupport;
 import dev.sentikit.model.ModelFormat;
-import dev.sentikit.train.BiLstmBlock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ import org.tribuo.util.onnx.ONNXOperators;
  * <p>Weights (see {@link #onnxWeights}): DJL on PyTorch stores each direction as {@code l_0_i2h_WEIGHT} [4H, D],
  * {@code l_0_h2h_WEIGHT} [4H, H], {@code l_0_i2h_BIAS} [4H] and {@code l_0_h2h_BIAS} [4H], gates in PyTorch's order
  * (i, f, g, o); ONNX wants W [2, 4H, D], R [2, 4H, H] and B [2, 8H] = [Wb; Rb] with gates in the order (i, o, f, c).
- * IR version {@link BagGraph#IR_VERSION}, opset {@link BagGraph#OPSET_VERSION}.
+ * IR version {@link GraphSupport#IR_VERSION}, opset {@link GraphSupport#OPSET_VERSION}.
  */
 public final class BiLstmGraph {
 

@@ -1,4 +1,4 @@
-package dev.sentikit.export.graph;
+package dev.sentikit.architecture.bag;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +15,9 @@ import ai.onnxruntime.TensorInfo;
 import dev.sentikit.AnalyzerOptions;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
+import dev.sentikit.export.graph.GraphSupport;
+import dev.sentikit.export.graph.NetworkParity;
+import dev.sentikit.export.graph.OnnxChecker;
 import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.ModelFormat;
 import dev.sentikit.text.EncoderSpec;
@@ -24,7 +27,6 @@ import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -49,7 +51,7 @@ class BagGraphTest {
     @BeforeAll
     static void build() throws Exception {
         weights = randomWeights(42L, ROWS, DIM, LABELS);
-        model = BagGraph.build(weights, props(), "1.2.3-test");
+        model = BagGraph.build(weights, NetworkParity.props(), "1.2.3-test");
         env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             session = env.createSession(model.toByteArray(), options);
@@ -78,15 +80,6 @@ class BagGraphTest {
             b[i] = (float) r.nextGaussian();
         }
         return new BagWeights(e, rows, dim, w, b, labels);
-    }
-
-    /** Metadata with two differently sized entries, and the order they must keep. */
-    static Map<String, String> props() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("z.first", "1");
-        p.put("a.second", "{\"json\": true}");
-        p.put("m.third", "ünïcödé ☺");
-        return p;
     }
 
     /** The reference: mean of the non-padding embedding rows (0 when there are none), then the linear layer. */
@@ -203,15 +196,15 @@ class BagGraphTest {
         assertEquals(1, model.getOpsetImportCount());
         assertEquals("", model.getOpsetImport(0).getDomain());
         assertEquals(13, model.getOpsetImport(0).getVersion());
-        assertEquals(BagGraph.OPSET_VERSION, model.getOpsetImport(0).getVersion());
+        assertEquals(GraphSupport.OPSET_VERSION, model.getOpsetImport(0).getVersion());
 
         List<String> keys = new ArrayList<>();
         for (OnnxMl.StringStringEntryProto e : model.getMetadataPropsList()) {
             keys.add(e.getKey());
-            assertEquals(props().get(e.getKey()), e.getValue());
+            assertEquals(NetworkParity.props().get(e.getKey()), e.getValue());
         }
-        assertEquals(new ArrayList<>(props().keySet()), keys, "metadata_props keep the map's order");
-        assertEquals(props(), session.getMetadata().getCustomMetadata());
+        assertEquals(new ArrayList<>(NetworkParity.props().keySet()), keys, "metadata_props keep the map's order");
+        assertEquals(NetworkParity.props(), session.getMetadata().getCustomMetadata());
 
         OnnxMl.ValueInfoProto ids = model.getGraph().getInput(0);
         assertEquals(1, model.getGraph().getInputCount());

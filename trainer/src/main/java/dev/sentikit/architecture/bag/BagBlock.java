@@ -1,4 +1,4 @@
-package dev.sentikit.train;
+package dev.sentikit.architecture.bag;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -10,13 +10,14 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import dev.sentikit.train.SentimentBlock;
 
 /**
  * The bag model: an embedding of word and bigram ids, the mean over the non-padding positions, and one
  * linear layer to the label logits. Input: int64 ids [batch, sequence] padded with 0. Output: logits
  * [batch, labels]. An all-padding row has mean 0 (the count is clamped to 1), so its logits are the bias.
  *
- * <p>{@code dev.sentikit.export.graph.BagGraph} writes the same computation as an ONNX graph.
+ * <p>{@link BagGraph} writes the same computation as an ONNX graph.
  */
 public final class BagBlock extends SentimentBlock {
 
@@ -40,7 +41,7 @@ public final class BagBlock extends SentimentBlock {
 
     @Override
     public String architectureId() {
-        return "bag";
+        return BagArchitecture.ID;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.sentikit.export.graph;
+package dev.sentikit.architecture.bilstm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,9 +18,12 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.sentikit.architecture.Architectures;
+import dev.sentikit.export.graph.ExportEndToEnd;
+import dev.sentikit.export.graph.ModelGraphs;
+import dev.sentikit.export.graph.NetworkParity;
+import dev.sentikit.export.graph.OnnxChecker;
 import dev.sentikit.model.ModelFormat;
-import dev.sentikit.architecture.WordsArchitecture;
-import dev.sentikit.train.BiLstmBlock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +56,7 @@ class BiLstmGraphTest {
         manager = NetworkParity.newManager();
         block = new BiLstmBlock(ROWS, DIM, LABELS, HIDDEN);
         NetworkParity.initializeRandom(block, manager, 42L, 0.5f);
-        model = BiLstmGraph.build(block, BagGraphTest.props(), "1.2.3-test");
+        model = BiLstmGraph.build(block, NetworkParity.props(), "1.2.3-test");
         session = NetworkParity.session(model);
     }
 
@@ -200,7 +203,7 @@ class BiLstmGraphTest {
         for (OnnxMl.StringStringEntryProto e : model.getMetadataPropsList()) {
             keys.add(e.getKey());
         }
-        assertEquals(new ArrayList<>(BagGraphTest.props().keySet()), keys);
+        assertEquals(new ArrayList<>(NetworkParity.props().keySet()), keys);
         TensorInfo in = (TensorInfo) session.getInputInfo().get(ModelFormat.INPUT_IDS).getInfo();
         assertEquals(OnnxJavaType.INT64, in.type);
         assertArrayEquals(new long[] {-1, -1}, in.getShape());
@@ -226,7 +229,7 @@ class BiLstmGraphTest {
 
     @Test
     void modelGraphsDispatchesToBiLstmGraph() {
-        assertEquals(model, ModelGraphs.build(block, BagGraphTest.props(), "1.2.3-test"));
+        assertEquals(model, ModelGraphs.build(block, NetworkParity.props(), "1.2.3-test"));
     }
 
     @Test
@@ -249,6 +252,6 @@ class BiLstmGraphTest {
 
     @Test
     void trainedModelExportsAndLoads(@TempDir Path dir) throws Exception {
-        ExportEndToEnd.run(WordsArchitecture.BILSTM, dir);
+        ExportEndToEnd.run(Architectures.parse(BiLstmArchitecture.ID), dir);
     }
 }

@@ -1,4 +1,4 @@
-package dev.sentikit.export.graph;
+package dev.sentikit.architecture.cnn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,9 +11,12 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.sentikit.architecture.Architectures;
+import dev.sentikit.export.graph.ExportEndToEnd;
+import dev.sentikit.export.graph.ModelGraphs;
+import dev.sentikit.export.graph.NetworkParity;
+import dev.sentikit.export.graph.OnnxChecker;
 import dev.sentikit.model.ModelFormat;
-import dev.sentikit.architecture.WordsArchitecture;
-import dev.sentikit.train.CnnBlock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +47,7 @@ class CnnGraphTest {
         manager = NetworkParity.newManager();
         block = new CnnBlock(ROWS, DIM, LABELS, FILTERS);
         NetworkParity.initializeRandom(block, manager, 42L, 0.5f);
-        model = CnnGraph.build(block, BagGraphTest.props(), "1.2.3-test");
+        model = CnnGraph.build(block, NetworkParity.props(), "1.2.3-test");
         session = NetworkParity.session(model);
     }
 
@@ -105,7 +108,7 @@ class CnnGraphTest {
         for (OnnxMl.StringStringEntryProto e : model.getMetadataPropsList()) {
             keys.add(e.getKey());
         }
-        assertEquals(new ArrayList<>(BagGraphTest.props().keySet()), keys);
+        assertEquals(new ArrayList<>(NetworkParity.props().keySet()), keys);
         assertEquals(1, model.getGraph().getInputCount());
         TensorInfo in = (TensorInfo) session.getInputInfo().get(ModelFormat.INPUT_IDS).getInfo();
         assertEquals(OnnxJavaType.INT64, in.type);
@@ -129,7 +132,7 @@ class CnnGraphTest {
 
     @Test
     void modelGraphsDispatchesToCnnGraph() {
-        OnnxMl.ModelProto viaDispatch = ModelGraphs.build(block, BagGraphTest.props(), "1.2.3-test");
+        OnnxMl.ModelProto viaDispatch = ModelGraphs.build(block, NetworkParity.props(), "1.2.3-test");
         assertEquals(model, viaDispatch);
     }
 
@@ -153,6 +156,6 @@ class CnnGraphTest {
 
     @Test
     void trainedModelExportsAndLoads(@TempDir Path dir) throws Exception {
-        ExportEndToEnd.run(WordsArchitecture.CNN, dir);
+        ExportEndToEnd.run(Architectures.parse(CnnArchitecture.ID), dir);
     }
 }

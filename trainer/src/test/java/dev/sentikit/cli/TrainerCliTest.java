@@ -111,9 +111,10 @@ class TrainerCliTest {
         assertTrue(missingData.err().contains("nope.tsv"), missingData.err());
 
         Run badModel = run("train", "--data", Fixtures.vaderSample().toString(), "--output", dir.toString(),
-                "--model", "transformer");
+                "--model", "gpt");
         assertEquals(1, badModel.code());
-        assertTrue(badModel.err().contains("supported models are bag"), badModel.err());
+        assertTrue(badModel.err().contains("unknown model 'gpt': supported models are bag, cnn, bilstm, transformer"),
+                badModel.err());
 
         Run badDevice = run("train", "--data", Fixtures.vaderSample().toString(), "--output", dir.toString(),
                 "--device", "tpu");

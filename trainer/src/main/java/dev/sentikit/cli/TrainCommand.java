@@ -162,7 +162,8 @@ final class TrainCommand implements Callable<Integer> {
     int hiddenSize;
 
     @Option(names = "--max-tokens", description = "Words kept per text (default: " + EncoderSpec.DEFAULT_MAX_TOKENS
-            + "); transformer: WordPiece tokens, [CLS] and [SEP] included (default: 128).")
+            + "); transformer: WordPiece tokens, [CLS] and [SEP] included (default: 128, or the base's positions if "
+            + "fewer).")
     Integer maxTokens;
 
     @Option(names = "--min-count", defaultValue = "" + TrainingConfig.DEFAULT_MIN_COUNT,

@@ -291,6 +291,7 @@ public final class SentimentTrainer {
                         int groupFrom = (s / config.accumulate()) * config.accumulate() * config.batchSize();
                         int groupTo = Math.min(train.size(), groupFrom + config.accumulate() * config.batchSize());
                         double scale = config.accumulate() == 1 ? 1.0 : (to - from) / (double) (groupTo - groupFrom);
+                        Engine.getEngine("PyTorch").setRandomSeed(batchSeed(config.seed(), epoch, s));
                         double loss = forwardBackward(trainer, trainIds, train.targets(), order, from, to, s, batches,
                                 scale);
                         lossSum += loss * (to - from);
@@ -376,6 +377,20 @@ public final class SentimentTrainer {
                     .withReliability(valid.targets(), before, config.calibrate() ? after : null), outputDir);
         }
         return checkpoint;
+    }
+
+    /**
+     * The seed of PyTorch's generator for batch {@code batch} (0-based) of epoch {@code epoch}: what dropout draws
+     * from. Seeding each batch from the run's seed, rather than once per run, makes the draws of a batch the same
+     * whether the run went straight through or was resumed before it, so that a resumed run stays bit-identical to
+     * an uninterrupted one (a resumed run starts a fresh generator).
+     */
+    static int batchSeed(long seed, int epoch, int batch) {
+        long h = seed * 0x9E3779B97F4A7C15L + epoch * 0xC2B2AE3D27D4EB4FL + batch;
+        // SplitMix64's finalizer: nearby (seed, epoch, batch) give unrelated seeds
+        h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
+        h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
+        return (int) (h ^ (h >>> 31));
     }
 
     /**

@@ -66,8 +66,13 @@ public final class TransformerArchitecture implements Architecture {
         Loaded base = load(options.base(), options.baseTokenizer(), options.maxTokens(), log);
         BertWeights w = base.weights();
         if (options.maxTokens() > w.positions()) {
-            throw new IllegalArgumentException("--max-tokens " + options.maxTokens() + " is more than the "
-                    + w.positions() + " positions the base encoder knows");
+            if (options.maxTokensGiven()) {
+                throw new IllegalArgumentException("--max-tokens " + options.maxTokens() + " is more than the "
+                        + w.positions() + " positions the base encoder knows");
+            }
+            // The default is for bases of 512 positions; a shorter base reads as many tokens as it has positions.
+            base = load(options.base(), options.baseTokenizer(), w.positions(), log);
+            w = base.weights();
         }
         TransformerShape.Pooling pooling = options.pooling() != null
                 ? TransformerShape.Pooling.parse(options.pooling()) : base.files().base().pooling();

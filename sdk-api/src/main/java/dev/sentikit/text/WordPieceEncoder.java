@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * The {@link EncoderSpec#SCHEME_WORDPIECE_V1} scheme of the {@link TextEncoder}: the ids that Hugging Face
  * {@code tokenizers} gives for a BERT {@code tokenizer.json} ({@code BertNormalizer}, {@code BertPreTokenizer},
- * {@code WordPiece}, {@code [CLS] $A [SEP]}, truncation to {@code max_tokens}). Immutable and thread-safe.
+ * {@code WordPiece}, {@code [CLS] $A [SEP]}, truncation to {@code max_tokens}), but for the few known differences
+ * that {@code docs/model-format.md} §8.13 lists. Immutable and thread-safe.
  *
  * <p>The steps, as {@code docs/model-format.md} specifies them (each named after the step of {@code tokenizers}
  * it reproduces):

@@ -36,6 +36,10 @@ class DefaultModelTest {
         "I hate it, a total waste of money.|negative",
         "The food was awful and the staff were rude.|negative",
         "Terrible quality, it broke after one day.|negative",
+        "not good|negative",
+        "This is not good at all.|negative",
+        "not bad|positive",
+        "The package arrived on Tuesday.|neutral",
     })
     void obviousSentences(String text, String expected) {
         Sentiment s = analyzer.analyze(text);
@@ -46,7 +50,9 @@ class DefaultModelTest {
     void cardDescribesTheModel() {
         assertEquals(List.of("negative", "neutral", "positive"), analyzer.labels());
         assertEquals("en", analyzer.card().name());
-        assertEquals("bilstm", analyzer.card().architecture());
+        assertEquals("transformer", analyzer.card().architecture());
+        assertEquals("minilm-l6", analyzer.card().provenance().base().name());
+        assertEquals("Apache-2.0", analyzer.card().provenance().base().licence());
         assertTrue(analyzer.card().provenance().trainData().endsWith("split/train.tsv"),
                 analyzer.card().provenance().trainData());
         assertTrue(analyzer.card().metrics().containsKey("validation"));

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 /** Every zoo model on the class path loads, describes itself and labels obvious sentences correctly. */
 class ZooModelsTest {
 
+    /** Every zoo model. */
+    static final List<String> ZOO = List.of("en", "en-lite", "zh", "zh-lite");
+
     /** Models larger than this do not ship (the zoo's size limit). */
     private static final long MAX_MODEL_BYTES = 30L << 20;
 
@@ -26,6 +29,11 @@ class ZooModelsTest {
         "zh|完全是假货，客服态度恶劣|negative",
         "en|I love this phone, it is wonderful|positive",
         "en|This is the worst movie I have ever seen|negative",
+        "en|not good|negative",
+        "en-lite|I love this phone, it is wonderful|positive",
+        "en-lite|This is the worst movie I have ever seen|negative",
+        "zh-lite|这个手机很好用，非常满意|positive",
+        "zh-lite|质量太差了，非常失望，不会再买|negative",
     })
     void obviousSentences(String model, String text, String expected) throws Exception {
         try (SentimentAnalyzer analyzer = SentimentAnalyzer.fromZoo(model)) {
@@ -36,7 +44,7 @@ class ZooModelsTest {
 
     @Test
     void cardsCarryTestMetricsCalibrationAndLimits() throws Exception {
-        for (String name : List.of("en", "zh")) {
+        for (String name : ZOO) {
             try (SentimentAnalyzer analyzer = SentimentAnalyzer.fromZoo(name)) {
                 assertEquals(name, analyzer.card().name());
                 Map<String, Object> metrics = analyzer.card().metrics();
@@ -48,15 +56,17 @@ class ZooModelsTest {
                     .openConnection().getContentLengthLong();
             assertTrue(size <= MAX_MODEL_BYTES, name + " is " + size + " bytes");
         }
-        try (SentimentAnalyzer zh = SentimentAnalyzer.fromZoo("zh")) {
-            assertEquals(List.of("negative", "positive"), zh.labels());
+        for (String name : List.of("zh", "zh-lite")) {
+            try (SentimentAnalyzer zh = SentimentAnalyzer.fromZoo(name)) {
+                assertEquals(List.of("negative", "positive"), zh.labels());
+            }
         }
     }
 
     @Test
     void aMissingModelNamesThosePresent() {
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> SentimentAnalyzer.fromZoo("fr"));
-        assertTrue(e.getMessage().contains("[en, zh]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[en, en-lite, zh, zh-lite]"), e.getMessage());
         assertTrue(e.getMessage().contains("sentikit-model-fr"), e.getMessage());
     }
 }

@@ -60,10 +60,11 @@ class NodeTestVectorsTest {
         boolean empty = false;
         int longest = 0;
         for (JsonNode c : committed.get("cases")) {
-            empty |= c.get("ids").isEmpty();
+            // the words scheme gives no ids (a row of padding only), WordPiece [CLS] [SEP]
+            empty |= c.get("text").asText().isEmpty() && c.get("ids").size() <= 2;
             longest = Math.max(longest, c.get("ids").size());
         }
-        assertTrue(empty, "an empty text (a row of padding only)");
+        assertTrue(empty, "an empty text (no ids, or [CLS] [SEP] only)");
         int maxLength;
         try (dev.sentikit.SentimentAnalyzer en = dev.sentikit.SentimentAnalyzer.fromZoo("en")) {
             maxLength = en.card().encoder().maxSequenceLength();

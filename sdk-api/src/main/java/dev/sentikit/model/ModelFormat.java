@@ -69,6 +69,11 @@ public final class ModelFormat {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    private static final ObjectMapper METADATA_JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
+            .build();
+
     private ModelFormat() {}
 
     /** The metadata of a model file: its card and the vocabulary its encoder needs. */
@@ -88,8 +93,8 @@ public final class ModelFormat {
         }
         Map<String, String> props = new LinkedHashMap<>();
         props.put(KEY_FORMAT_VERSION, Integer.toString(card.formatVersion()));
-        props.put(KEY_CARD, toJson(card));
-        props.put(KEY_VOCABULARY, toJson(vocabulary.entries()));
+        props.put(KEY_CARD, toMetadataJson(card));
+        props.put(KEY_VOCABULARY, toMetadataJson(vocabulary.entries()));
         return props;
     }
 
@@ -99,6 +104,34 @@ public final class ModelFormat {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    /**
+     * Writes a metadata value as JSON in ASCII, every other character as a {@code \\uXXXX} escape (a supplementary
+     * one as its surrogate pair). ONNX Runtime's Java API hands metadata strings to Java through JNI's modified
+     * UTF-8, which has no four-byte sequences: a raw emoji in a vocabulary cut the value short there. Every JSON
+     * reader decodes the escapes to the same text.
+     */
+    public static String toMetadataJson(Object value) {
+        try {
+            return METADATA_JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    /**
+     * The same JSON document, in ASCII (see {@link #toMetadataJson}): for a file such as a {@code tokenizer.json} that
+     * is stored in the metadata as it is.
+     *
+     * @throws IllegalArgumentException when {@code json} is not JSON
+     */
+    public static String asciiJson(String json) {
+        try {
+            return METADATA_JSON.writeValueAsString(JSON.readTree(json));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
         }
     }
 

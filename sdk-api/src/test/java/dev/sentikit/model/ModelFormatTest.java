@@ -70,7 +70,8 @@ class ModelFormatTest {
         assertEquals(List.of("sentikit.format_version", "sentikit.card", "sentikit.vocabulary"),
                 new ArrayList<>(props.keySet()));
         assertEquals("1", props.get(ModelFormat.KEY_FORMAT_VERSION));
-        assertEquals("[\"good\",\"bad\",\"not good\",\"\u597D\"]", props.get(ModelFormat.KEY_VOCABULARY));
+        // ASCII: JNI hands metadata to Java in modified UTF-8 (see ModelFormat.toMetadataJson)
+        assertEquals("[\"good\",\"bad\",\"not good\",\"\\u597D\"]", props.get(ModelFormat.KEY_VOCABULARY));
     }
 
     @Test
@@ -336,5 +337,19 @@ class ModelFormatTest {
         Set<String> names = new TreeSet<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    /** ONNX Runtime's Java API reads metadata through JNI's modified UTF-8, which cuts a raw emoji short. */
+    @Test
+    void metadataIsAsciiAndReadsBackWithEmojiAndCjk() throws Exception {
+        java.util.List<String> entries = java.util.List.of("good", "\uD83D\uDC4D", "##\uD83D\uDE02", "\u4E0D\u597D", "caf\u00E9");
+        dev.sentikit.text.Vocabulary vocabulary = dev.sentikit.text.Vocabulary.of(entries);
+        String json = ModelFormat.toMetadataJson(vocabulary.entries());
+        assertTrue(json.chars().allMatch(c -> c < 0x80), json);
+        assertEquals(entries, ModelFormat.json().readValue(json, java.util.List.class));
+        String tokenizer = "{\"model\":{\"vocab\":{\"\uD83D\uDC4D\":5}}}";
+        String ascii = ModelFormat.asciiJson(tokenizer);
+        assertTrue(ascii.chars().allMatch(c -> c < 0x80), ascii);
+        assertEquals(ModelFormat.json().readTree(tokenizer), ModelFormat.json().readTree(ascii));
     }
 }

@@ -8,7 +8,8 @@
 #                                         with random ones too, 3 epochs (about 10 minutes on 2 idle cores)
 #
 # Needs datasets/en/vader-3class-train.tsv in ../shared (or SENTIKIT_SHARED_DIR) and /usr/bin/python3 with torch
-# (apt-get install python3-torch); exits with status 3, saying so, when either is missing. THREADS (default: the
+# (apt-get install python3-torch libopenblas0-pthread: without OpenBLAS Debian's torch multiplies matrices with the
+# reference BLAS, 20 times slower here); exits with status 3, saying so, when either is missing. THREADS (default: the
 # number of cores) sets the intra-op threads of both. MVN_ARGS (such as -o) is passed to Maven.
 # Output: benchmarks/target/training/table.md.
 set -euo pipefail
@@ -28,7 +29,7 @@ if [[ ! -f "$data" ]]; then
 fi
 python=/usr/bin/python3
 if ! "$python" -c 'import torch, numpy' 2>/dev/null; then
-  echo "benchmarks/training.sh: $python cannot import torch and numpy: apt-get install python3-torch. Nothing was run." >&2
+  echo "benchmarks/training.sh: $python cannot import torch and numpy: apt-get install python3-torch libopenblas0-pthread. Nothing was run." >&2
   exit 3
 fi
 threads="${THREADS:-$(nproc)}"
@@ -43,7 +44,7 @@ rm -rf "$out"
 export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-268435456}"
 export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-1073741824}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
-echo "torch $("$python" -c 'import torch; print(torch.__version__)') (Python), PyTorch 2.5.1 natives (DJL)" >&2
+echo "torch $("$python" -c 'import torch; print(torch.__version__)') (Python, BLAS $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)), PyTorch 2.5.1 natives (DJL)" >&2
 # One JVM per run, as one trains one model per process; each appends its row, the last prints the table.
 for run in ${runs//,/ }; do
   java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dai.djl.pytorch.num_threads="$threads" \

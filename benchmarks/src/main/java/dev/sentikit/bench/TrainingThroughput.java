@@ -15,11 +15,7 @@ import dev.sentikit.train.Split;
 import dev.sentikit.train.TrainingConfig;
 import dev.sentikit.train.data.DataReader;
 import dev.sentikit.train.data.LabeledData;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +109,7 @@ public final class TrainingThroughput {
             }).optCacheDir(cache).train(train, split.heldOut(), new SentimentTrainer.DataSources(data.toString(), read.sha256(),
                     "5% held out", null, "TrainingThroughput"), out.resolve(name + "-checkpoint"));
             System.err.println("== " + name + ": PyTorch (Python)");
-            List<Double> py = runPython(python, script, base, threads);
+            List<Double> py = PythonTwin.run(python, script, base, threads);
             double j = median(java);
             double p = median(py);
             append(rows, String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.2f× |%n", arch, batching, j, p,
@@ -181,17 +177,8 @@ public final class TrainingThroughput {
 
     /** Cells of the padded batches of one epoch, as the trainer builds them. */
     private static long cells(int[][] ids, TrainingConfig.Batching batching) {
-        int[] order = SentimentTrainer.batchOrder(ids, BATCH_SIZE, batching, SEED * 31 + 1);
-        long cells = 0;
-        for (int from = 0; from < order.length; from += BATCH_SIZE) {
-            int to = Math.min(order.length, from + BATCH_SIZE);
-            int width = 1;
-            for (int i = from; i < to; i++) {
-                width = Math.max(width, ids[order[i]].length);
-            }
-            cells += (long) width * (to - from);
-        }
-        return cells;
+        return PythonTwin.paddedCells(ids, SentimentTrainer.batchOrder(ids, BATCH_SIZE, batching, SEED * 31 + 1),
+                BATCH_SIZE);
     }
 
     /** The ids the trainer trains on: the same cache entry it reads. */
@@ -214,42 +201,7 @@ public final class TrainingThroughput {
         header.put("pool", TrainingConfig.BUCKET_POOL);
         header.put("seed", config.seed());
         Files.write(Path.of(base + ".json"), ModelFormat.json().writeValueAsBytes(header));
-        int total = Arrays.stream(ids).mapToInt(r -> r.length).sum();
-        ByteBuffer flat = ByteBuffer.allocate(4 * total).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer lengths = ByteBuffer.allocate(4 * ids.length).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer targets = ByteBuffer.allocate(4 * ids.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < ids.length; i++) {
-            for (int id : ids[i]) {
-                flat.putInt(id);
-            }
-            lengths.putInt(ids[i].length);
-            targets.putInt(train.targets()[i]);
-        }
-        Files.write(Path.of(base + ".ids"), flat.array());
-        Files.write(Path.of(base + ".lengths"), lengths.array());
-        Files.write(Path.of(base + ".targets"), targets.array());
-    }
-
-    private static List<Double> runPython(String python, Path script, Path base, int threads)
-            throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(python, script.toString(), "--data", base.toString(), "--threads",
-                String.valueOf(threads)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        List<Double> rates = new ArrayList<>();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                Map<?, ?> epoch = ModelFormat.json().readValue(line, Map.class);
-                double rate = ((Number) epoch.get("examples_per_second")).doubleValue();
-                System.err.printf(Locale.ROOT, "   epoch %s: %.0f examples/s, loss %.4f%n", epoch.get("epoch"), rate,
-                        ((Number) epoch.get("train_loss")).doubleValue());
-                rates.add(rate);
-            }
-        }
-        if (process.waitFor() != 0) {
-            throw new IOException(script + " failed with status " + process.exitValue());
-        }
-        return rates;
+        PythonTwin.writeIds(base, ids, train.targets());
     }
 
     /** The median of the epochs after the first (all of them when there are fewer than 3). */

@@ -161,12 +161,6 @@ public final class OnnxGraphBuilder {
                 .setProducerVersion(producerVersion)
                 .setDocString(docString)
                 .setGraph(graph);
-        for (Map.Entry<String, String> e : metadataProps.entrySet()) {
-            model.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder()
-                    .setKey(Objects.requireNonNull(e.getKey(), "metadata key must not be null"))
-                    .setValue(Objects.requireNonNull(e.getValue(), "metadata value of '" + e.getKey()
-                            + "' must not be null")));
-        }
-        return model.build();
+        return GraphSupport.withMetadata(model, metadataProps);
     }
 }

@@ -29,7 +29,7 @@ final class Errors {
         }
         if (e instanceof java.nio.file.FileSystemException f) {
             return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": "
-                    + (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName());
+                    + (f.getReason() != null ? f.getReason() : e.getClass().getSimpleName()) + "; check the path";
         }
         // A decoder's message is "Input length = 1": every reader of user files names the file itself; this is
         // the last resort.

@@ -38,9 +38,8 @@ public final class TextFiles {
                     lineStart = i + 1;
                 }
             }
-            throw new IOException(String.format(java.util.Locale.ROOT, "%s is not valid UTF-8: the byte 0x%02X at "
-                    + "byte %,d of line %,d is not; re-save the file as UTF-8", file, bytes[at] & 0xFF,
-                    at - lineStart + 1, line), e);
+            throw new IOException(String.format(java.util.Locale.ROOT, "%s is not valid UTF-8 (byte %,d of line %,d "
+                    + "is 0x%02X); re-save the file as UTF-8", file, at - lineStart + 1, line, bytes[at] & 0xFF), e);
         }
     }
 

@@ -20,7 +20,7 @@ bin/trainer split --data "$vader" --output "$work/split" --seed 42
 # with it this script gives the same parameters again.
 bin/trainer train --data "$work/split/train.tsv" --valid "$work/split/valid.tsv" --labels negative,neutral,positive \
   --model bilstm --embeddings "$glove" --hidden-size 128 --epochs 4 --lr 0.001 --seed 42 --device cpu \
-  --batching random --output "$work/run"
+  --batching random --output "$work/run" --overwrite
 bin/trainer evaluate --model "$work/run" --data "$work/split/test.tsv" --record test
 # Another domain: 1,983 IMDB reviews (a seeded 4% sample), labelled negative / positive only.
 bin/trainer split --data "$imdb" --output "$work/imdb" --test-fraction 0.04 --valid-fraction 0.01 --seed 42

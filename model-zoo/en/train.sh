@@ -22,7 +22,7 @@ bin/trainer split --data "$vader" --output "$work/split" --seed 42
 # The transformer defaults: AdamW 3e-5, weight decay 0.01, batches of 32, 10% warm-up then linear decay, gradients
 # clipped to norm 1, 3 epochs with early stopping, 128 tokens (on the IMDB sample 128 did better than 64 or 256).
 bin/trainer train --data "$work/split/train.tsv" --valid "$work/split/valid.tsv" --labels negative,neutral,positive \
-  --model transformer --base minilm-l6 --seed 42 --device cpu --output "$work/run"
+  --model transformer --base minilm-l6 --seed 42 --device cpu --output "$work/run" --overwrite
 bin/trainer evaluate --model "$work/run" --data "$work/split/test.tsv" --record test
 # Another domain: 1,983 IMDB reviews (a seeded 4% sample, as for en-lite), labelled negative / positive only.
 bin/trainer split --data "$imdb" --output "$work/imdb" --test-fraction 0.04 --valid-fraction 0.01 --seed 42

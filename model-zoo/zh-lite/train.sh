@@ -17,7 +17,7 @@ bin/trainer split --data "$shopping" --output "$work/split" --seed 42
 # with it this script gives the same parameters again.
 bin/trainer train --data "$work/split/train.tsv" --valid "$work/split/valid.tsv" --labels negative,positive \
   --model bag --embedding-dim 64 --epochs 4 --lr 0.001 --seed 42 --device cpu \
-  --batching random --output "$work/run"
+  --batching random --output "$work/run" --overwrite
 bin/trainer evaluate --model "$work/run" --data "$work/split/test.tsv" --record test
 # Another domain: all 11,891 food-delivery reviews.
 bin/trainer evaluate --model "$work/run" --data "$waimai" --record waimai

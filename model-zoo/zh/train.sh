@@ -22,7 +22,7 @@ bin/trainer split --data "$shopping" --output "$work/split" --seed 42
 # The transformer defaults (AdamW 3e-5, weight decay 0.01, batches of 32, 10% warm-up then linear decay, clipping
 # to norm 1, 3 epochs with early stopping, 128 tokens: 93% of the reviews fit) and the base's [CLS] pooling.
 bin/trainer train --data "$work/split/train.tsv" --valid "$work/split/valid.tsv" --labels negative,positive \
-  --model transformer --base bge-small-zh --seed 42 --device cpu --output "$work/run"
+  --model transformer --base bge-small-zh --seed 42 --device cpu --output "$work/run" --overwrite
 bin/trainer evaluate --model "$work/run" --data "$work/split/test.tsv" --record test
 # Another domain: all 11,891 food-delivery reviews.
 bin/trainer evaluate --model "$work/run" --data "$waimai" --record waimai

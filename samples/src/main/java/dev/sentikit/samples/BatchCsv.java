@@ -6,7 +6,6 @@ import java.io.BufferedWriter;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -30,11 +29,16 @@ import picocli.CommandLine.Option;
  * Scores a CSV file: reads the texts of one column, and writes the file again with the columns {@code label}
  * (the most probable label) and {@code p_LABEL} (the probability of each of the model's labels) added at the end.
  *
- * <p>The file is streamed: rows are read, analyzed in batches of {@value #BATCH} and written in the same order, so
- * memory does not grow with the file. The CSV is RFC 4180 ({@link Csv}): quoted fields may hold commas, quotes
- * and line breaks, and the output quotes what needs quoting. Probabilities are written as the model gives them
- * (32-bit floats, shortest exact form). The output file appears only when scoring succeeded (it is written
- * beside, then moved into place), so {@code --output} may name the input file.
+ * <p>The file is streamed: rows are read, analyzed in batches of up to {@value #BATCH} (fewer when the input has
+ * nothing more ready, as a pipe whose writer pauses) and written in the same order, each batch flushed, so memory
+ * does not grow with the file. The CSV is RFC 4180 ({@link Csv}): quoted fields may hold commas, quotes and line
+ * breaks, and the output quotes what needs quoting. Probabilities are written as the model gives them (32-bit
+ * floats, shortest exact form). The output file appears only when scoring succeeded (it is written beside, to
+ * {@code .NAME.*.part}, then moved into place), so {@code --output} may name the input file; a killed run leaves
+ * the rows it had scored in that {@code .part} file.
+ *
+ * <p>Every row gives one output row, in order. Bytes that are not UTF-8 are replaced by U+FFFD (in every column)
+ * and the rows they were on reported at the end ({@link Utf8Input}); {@code --strict} stops at the first one.
  *
  * <pre>
  * bin/sample BatchCsv --input reviews.csv --column review --output reviews-scored.csv
@@ -68,6 +72,11 @@ public final class BatchCsv implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
+    @Option(names = "--strict", description = "Stop at the first line that is not valid UTF-8, naming it, with exit "
+            + "status 1 and no output file (default: replace each bad byte sequence by U+FFFD, score the row, and "
+            + "report the lines at the end).")
+    boolean strict;
+
     @Option(names = "--prefix", defaultValue = "", paramLabel = "TEXT",
             description = "Put TEXT before the names of the added columns, for files that already have a column "
                     + "named label or p_LABEL.")
@@ -96,17 +105,20 @@ public final class BatchCsv implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         if (!"-".equals(input) && !Files.isRegularFile(Path.of(input))) {
-            throw new IllegalArgumentException("input file not found: " + Path.of(input).toAbsolutePath());
+            throw new IllegalArgumentException((Files.isDirectory(Path.of(input)) ? "--input " + input
+                    + " is a directory" : "input file not found: " + Path.of(input).toAbsolutePath())
+                    + "; give a CSV file with a header row, or - for standard input");
         }
         boolean toStdout = "-".equals(output);
         Path outputFile = toStdout ? null : Path.of(output).toAbsolutePath();
         Path temporary = null;
         long started = System.nanoTime();
         long rows;
+        String name = "-".equals(input) ? "standard input" : input;
+        Utf8Input text;
         try (SentimentAnalyzer analyzer = modelOptions.open();
              CountingInputStream bytes = new CountingInputStream(openInput());
-             Csv.Reader reader = new Csv.Reader(new InputStreamReader(bytes,
-                     StandardCharsets.UTF_8.newDecoder()))) {
+             Csv.Reader reader = new Csv.Reader(text = new Utf8Input(bytes, name), name)) {
             long size = "-".equals(input) ? -1 : Files.size(Path.of(input));
             OutputStream sink;
             if (toStdout) {
@@ -129,7 +141,7 @@ public final class BatchCsv implements Callable<Integer> {
             }
             Progress progress = new Progress(err, mode(), size);
             try (Writer writer = new BufferedWriter(new OutputStreamWriter(sink, StandardCharsets.UTF_8), 1 << 16)) {
-                rows = score(analyzer, reader, writer, bytes, progress);
+                rows = score(analyzer, reader, text, writer, bytes, progress);
             }
             progress.done(rows);
         } catch (IOException | RuntimeException e) {
@@ -147,21 +159,29 @@ public final class BatchCsv implements Callable<Integer> {
         }
         err.printf("scored %d rows in %.1f s%s%n", rows, (System.nanoTime() - started) / 1e9,
                 toStdout ? "" : ": " + output);
+        for (String line : text.report()) {
+            err.println(line);
+        }
         err.flush();
         return 0;
     }
 
     /** Copies the CSV from {@code reader} to {@code writer}, adding the scores; returns the rows scored. */
-    private long score(SentimentAnalyzer analyzer, Csv.Reader reader, Writer writer, CountingInputStream bytes,
-            Progress progress) throws IOException {
+    private long score(SentimentAnalyzer analyzer, Csv.Reader reader, Utf8Input text, Writer writer,
+            CountingInputStream bytes, Progress progress) throws IOException {
         List<String> header = reader.next();
         if (header == null) {
-            throw new Csv.CsvException(input + " is empty: a header row is needed");
+            throw new Csv.CsvException(reader.name() + " is empty: a header row is needed (the column names, "
+                    + "such as text)");
+        }
+        Utf8Input.BadLine badHeader = text.badLineThrough(reader.endLine());
+        if (badHeader != null && strict) {
+            throw new Csv.CsvException(text.strictError(badHeader));
         }
         int textColumn = header.indexOf(column);
         if (textColumn < 0) {
-            throw new IllegalArgumentException("no column '" + column + "' in the header " + header
-                    + "; choose one with --column");
+            throw new IllegalArgumentException("no column '" + column + "' in the header " + header + " of "
+                    + reader.name() + " (line " + reader.recordLine() + "); choose one with --column");
         }
         List<String> added = new ArrayList<>();
         added.add(prefix + "label");
@@ -189,32 +209,50 @@ public final class BatchCsv implements Callable<Integer> {
         for (List<String> record = reader.next(); ; record = reader.next()) {
             if (record != null) {
                 if (record.size() != header.size()) {
-                    throw new Csv.CsvException("line " + reader.recordLine() + ": " + record.size()
-                            + " fields, but the header has " + header.size());
+                    throw new Csv.CsvException(reader.name() + " line " + reader.recordLine() + ": " + record.size()
+                            + " fields, but the header has " + header.size() + "; a field that holds a comma, a "
+                            + "quote or a line break must be in quotes (\"a, b\")");
+                }
+                Utf8Input.BadLine bad = text.badLineThrough(reader.endLine());
+                if (bad != null && strict) {
+                    rows += write(analyzer, batch, texts, writer, lineEnding); // the rows before it
+                    writer.flush();
+                    throw new Csv.CsvException(text.strictError(bad));
                 }
                 batch.add(record);
                 texts.add(record.get(textColumn));
             }
-            if (batch.size() == BATCH || (record == null && !batch.isEmpty())) {
-                List<Sentiment> results = analyzer.analyzeAll(texts);
-                for (int i = 0; i < batch.size(); i++) {
-                    List<String> row = new ArrayList<>(batch.get(i));
-                    Sentiment s = results.get(i);
-                    row.add(s.label());
-                    for (String label : analyzer.labels()) {
-                        row.add(Float.toString((float) s.score(label)));
-                    }
-                    Csv.write(writer, row, lineEnding);
-                }
-                rows += batch.size();
-                batch.clear();
-                texts.clear();
+            if (!batch.isEmpty() && (batch.size() == BATCH || record == null || !reader.ready())) {
+                rows += write(analyzer, batch, texts, writer, lineEnding);
+                writer.flush(); // a killed run keeps the rows scored so far
                 progress.update(rows, bytes.count());
             }
             if (record == null) {
                 return rows;
             }
         }
+    }
+
+    /** Scores {@code batch} (whose texts are {@code texts}), writes its rows and clears both; returns the rows. */
+    private static int write(SentimentAnalyzer analyzer, List<List<String>> batch, List<String> texts, Writer writer,
+            String lineEnding) throws IOException {
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        List<Sentiment> results = analyzer.analyzeAll(texts);
+        for (int i = 0; i < batch.size(); i++) {
+            List<String> row = new ArrayList<>(batch.get(i));
+            Sentiment s = results.get(i);
+            row.add(s.label());
+            for (String label : analyzer.labels()) {
+                row.add(Float.toString((float) s.score(label)));
+            }
+            Csv.write(writer, row, lineEnding);
+        }
+        int n = batch.size();
+        batch.clear();
+        texts.clear();
+        return n;
     }
 
     private InputStream openInput() throws IOException {

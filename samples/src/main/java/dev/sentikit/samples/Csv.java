@@ -11,9 +11,10 @@ import java.util.List;
  *
  * <p>Reading: fields are separated by commas; a field that starts with {@code "} is quoted and may hold commas,
  * line breaks and doubled quotes {@code ""}; records end with CRLF, LF or CR. A byte-order mark at the start is
- * skipped; empty lines are skipped. A quote inside an unquoted field is kept as it is (a common deviation from
- * the RFC). Errors, with the line they are on: text after a closing quote, a quoted field without its closing
- * quote, a record longer than {@link #MAX_RECORD_CHARS}.
+ * skipped (and remembered), as is one at the start of a later line (a file joined to another with {@code cat});
+ * empty lines are skipped. A quote inside an unquoted field is kept as it is (a common deviation from
+ * the RFC). Errors, naming the input and the line: text after a closing quote, a quoted field without its
+ * closing quote, a record longer than {@link #MAX_RECORD_CHARS}.
  */
 final class Csv {
 
@@ -32,18 +33,25 @@ final class Csv {
     /** Reads records one at a time from a character stream. */
     static final class Reader implements Closeable {
         private final java.io.Reader in;
+        private final String name;
         private final char[] buffer = new char[1 << 16];
         private int position;
         private int limit;
         private boolean atStart = true;
         private long line = 1;
         private long recordLine;
+        private long endLine;
         private long records;
         private String lineEnding;
         private boolean byteOrderMark;
 
-        Reader(java.io.Reader in) {
+        /**
+         * @param in   the characters
+         * @param name what errors call the input (the file as given, or {@code standard input})
+         */
+        Reader(java.io.Reader in, String name) {
             this.in = in;
+            this.name = name;
         }
 
         /** The next record, or null at the end of the input. */
@@ -65,6 +73,10 @@ final class Csv {
                     readLineEnd();
                     continue;
                 }
+                if (c == '\uFEFF') {
+                    position++; // a byte-order mark where another file begins
+                    continue;
+                }
                 break;
             }
             recordLine = line;
@@ -79,8 +91,9 @@ final class Csv {
                     while (true) {
                         c = read();
                         if (c < 0) {
-                            throw new CsvException("line " + recordLine + ": a quoted field has no closing quote "
-                                    + "before the end of the file");
+                            throw new CsvException(name + " line " + recordLine + ": a quoted field has no "
+                                    + "closing quote before the end of the file; a quote inside a quoted field is "
+                                    + "written \"\"");
                         }
                         if (c == '"') {
                             if (peek() == '"') {
@@ -99,8 +112,9 @@ final class Csv {
                     }
                     c = peek();
                     if (c >= 0 && c != ',' && c != '\n' && c != '\r') {
-                        throw new CsvException("line " + line + ": '" + (char) c + "' after the closing quote of "
-                                + "field " + (fields.size() + 1) + "; a quote inside a quoted field is written \"\"");
+                        throw new CsvException(name + " line " + line + ": '" + (char) c + "' after the closing "
+                                + "quote of field " + (fields.size() + 1) + "; a quote inside a quoted field is "
+                                + "written \"\"");
                     }
                 } else {
                     while ((c = peek()) >= 0 && c != ',' && c != '\n' && c != '\r') {
@@ -118,6 +132,7 @@ final class Csv {
                 if (c == ',') {
                     continue;
                 }
+                endLine = line;
                 if (c == '\r' || c == '\n') {
                     position--;
                     readLineEnd();
@@ -130,6 +145,21 @@ final class Csv {
         /** The line on which the last record began, from 1. */
         long recordLine() {
             return recordLine;
+        }
+
+        /** The line on which the last record ended (its last line break inside quotes counted). */
+        long endLine() {
+            return endLine;
+        }
+
+        /** What errors call the input. */
+        String name() {
+            return name;
+        }
+
+        /** True when the next record can be read, at least in part, without waiting for input. */
+        boolean ready() throws IOException {
+            return position < limit || in.ready();
         }
 
         /** Records read so far. */
@@ -149,8 +179,8 @@ final class Csv {
 
         private void checkLength(long chars) throws CsvException {
             if (chars > MAX_RECORD_CHARS) {
-                throw new CsvException("line " + recordLine + ": the record is longer than " + MAX_RECORD_CHARS
-                        + " characters (an unclosed quote?)");
+                throw new CsvException(name + " line " + recordLine + ": the record is longer than "
+                        + MAX_RECORD_CHARS + " characters; is a quote left open on that line?");
             }
         }
 
@@ -186,13 +216,9 @@ final class Csv {
 
         private boolean fill() throws IOException {
             int n;
-            try {
-                do {
-                    n = in.read(buffer, 0, buffer.length);
-                } while (n == 0);
-            } catch (java.nio.charset.CharacterCodingException e) {
-                throw new CsvException("not valid UTF-8 at or after line " + line + " (" + e.getMessage() + ")");
-            }
+            do {
+                n = in.read(buffer, 0, buffer.length);
+            } while (n == 0);
             if (n < 0) {
                 position = 0;
                 limit = 0;

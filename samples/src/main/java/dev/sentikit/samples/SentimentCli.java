@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sentikit.Explanation;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +41,15 @@ public final class SentimentCli implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
-    @Option(names = "--input", paramLabel = "FILE|-", description = "Read one text per line from FILE, or from "
-            + "standard input with -.")
+    @Option(names = "--input", paramLabel = "FILE|-", description = "Read one text per line (UTF-8; lines end at "
+            + "LF, CRLF or CR) from FILE, or from standard input with -. Every line gives one result, in order, "
+            + "printed as soon as it is ready; bytes that are not UTF-8 are replaced by U+FFFD and the lines "
+            + "they were on reported at the end.")
     String input;
+
+    @Option(names = "--strict", description = "With --input: stop at the first line that is not valid UTF-8, "
+            + "naming it, with exit status 1 (the results before it are printed).")
+    boolean strict;
 
     @Option(names = "--explain", description = "Add to each result an \"explanation\": what each token adds to "
             + "the probability of the label (leave one token out), largest first.")
@@ -58,7 +62,9 @@ public final class SentimentCli implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        Cli.main(new SentimentCli(), args);
+        // JSON is UTF-8 (RFC 8259), whatever the locale: a C locale would turn every non-ASCII character into '?'.
+        Cli.main(new SentimentCli(), args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
+                true));
     }
 
     /** Runs the program and returns its exit code (0 ok, 1 failure, 2 bad usage). */
@@ -72,45 +78,98 @@ public final class SentimentCli implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "nothing to analyze: give TEXT arguments or --input FILE (or - for standard input)");
         }
+        if (strict && input == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--strict applies to --input: TEXT arguments are always valid text");
+        }
         PrintWriter out = spec.commandLine().getOut();
-        try (SentimentAnalyzer analyzer = modelOptions.open()) {
+        PrintWriter err = spec.commandLine().getErr();
+        try (Utf8Input in = openInput(input); SentimentAnalyzer analyzer = modelOptions.open()) {
             if (!texts.isEmpty()) {
-                print(out, analyzer, texts, analyzer.analyzeAll(texts));
+                print(out, analyzer, texts);
             }
-            if (input != null) {
-                try (BufferedReader reader = new BufferedReader(openInput(input))) {
-                    List<String> batch = new ArrayList<>(BATCH);
-                    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                        batch.add(line);
-                        if (batch.size() == BATCH) {
-                            print(out, analyzer, batch, analyzer.analyzeAll(batch));
-                            batch.clear();
-                        }
-                    }
-                    print(out, analyzer, batch, analyzer.analyzeAll(batch));
-                }
+            if (in != null) {
+                analyzeLines(in, analyzer, out, err);
             }
         }
         out.flush();
         return 0;
     }
 
-    private static Reader openInput(String input) throws IOException {
-        if ("-".equals(input)) {
-            return new InputStreamReader(System.in, StandardCharsets.UTF_8);
+    /**
+     * One result per line of {@code in}, in order: lines are analyzed in batches of up to {@value #BATCH}, and a
+     * batch is analyzed as soon as the input has nothing more ready, so that results appear while a pipe's writer
+     * pauses; each batch is flushed, so a killed run keeps every result it printed.
+     */
+    private void analyzeLines(Utf8Input in, SentimentAnalyzer analyzer, PrintWriter out, PrintWriter err)
+            throws IOException {
+        List<String> batch = new ArrayList<>(BATCH);
+        long number = 0;
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            number++;
+            Utf8Input.BadLine bad = in.badLineThrough(number);
+            if (bad != null && strict) {
+                print(out, analyzer, batch);
+                throw new InputException(in.strictError(bad));
+            }
+            batch.add(line);
+            if (batch.size() == BATCH || !in.ready()) {
+                print(out, analyzer, batch);
+                batch.clear();
+            }
         }
-        return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
+        print(out, analyzer, batch);
+        for (String line : in.report()) {
+            err.println(line);
+        }
+        err.flush();
     }
 
-    private void print(PrintWriter out, SentimentAnalyzer analyzer, List<String> texts, List<Sentiment> results)
-            throws IOException {
+    /** Opens --input (null when not given): the file, or standard input for "-". */
+    private static Utf8Input openInput(String input) throws IOException {
+        if (input == null) {
+            return null;
+        }
+        if ("-".equals(input)) {
+            return new Utf8Input(new java.io.FilterInputStream(System.in) {
+                @Override
+                public void close() {
+                    // standard input stays open
+                }
+            }, "standard input");
+        }
+        Path file = Path.of(input);
+        if (!Files.isRegularFile(file)) {
+            throw new InputException((Files.isDirectory(file) ? "--input " + input + " is a directory"
+                    : "input file not found: " + file.toAbsolutePath()) + "; give a text file with one text per line, "
+                    + "or - for standard input");
+        }
+        return new Utf8Input(Files.newInputStream(file), input);
+    }
+
+    /** A problem with the input, said in full (the message is the whole error line). */
+    static final class InputException extends IOException {
+        InputException(String message) {
+            super(message);
+        }
+    }
+
+    /** Analyzes {@code texts} as one batch and prints their results, one line each, then flushes. */
+    private void print(PrintWriter out, SentimentAnalyzer analyzer, List<String> texts) throws IOException {
+        if (texts.isEmpty()) {
+            return;
+        }
+        List<Sentiment> results = analyzer.analyzeAll(texts);
+        StringBuilder lines = new StringBuilder();
         for (int i = 0; i < texts.size(); i++) {
             Map<String, Object> line = toJson(texts.get(i), results.get(i));
             if (explain) {
                 line.put("explanation", toJson(analyzer.explain(texts.get(i), results.get(i).label())));
             }
-            out.println(JSON.writeValueAsString(line));
+            lines.append(JSON.writeValueAsString(line)).append('\n');
         }
+        out.print(lines);
+        out.flush();
     }
 
     /** One result as the CLI and the REST service write it: text, label, score, scores (in label order). */

@@ -16,7 +16,7 @@ class CsvTest {
 
     static List<List<String>> parse(String csv) throws IOException {
         List<List<String>> records = new ArrayList<>();
-        try (Csv.Reader reader = new Csv.Reader(new StringReader(csv))) {
+        try (Csv.Reader reader = new Csv.Reader(new StringReader(csv), "in.csv")) {
             for (List<String> r = reader.next(); r != null; r = reader.next()) {
                 records.add(r);
             }
@@ -36,7 +36,7 @@ class CsvTest {
     @Test
     void acceptsLfCrAByteOrderMarkAndNoFinalLineEnd() throws IOException {
         assertEquals(List.of(List.of("a", "b"), List.of("1", "2"), List.of("3", "4")), parse("\uFEFFa,b\n1,2\r3,4"));
-        try (Csv.Reader reader = new Csv.Reader(new StringReader("\uFEFFa\n1\n"))) {
+        try (Csv.Reader reader = new Csv.Reader(new StringReader("\uFEFFa\n1\n"), "in.csv")) {
             reader.next();
             assertTrue(reader.byteOrderMark());
             assertEquals("\n", reader.lineEnding());
@@ -50,7 +50,7 @@ class CsvTest {
 
     @Test
     void countsLinesForErrors() throws IOException {
-        try (Csv.Reader reader = new Csv.Reader(new StringReader("h\n\"x\ny\"\nz\n"))) {
+        try (Csv.Reader reader = new Csv.Reader(new StringReader("h\n\"x\ny\"\nz\n"), "in.csv")) {
             reader.next();
             reader.next();
             assertEquals(2, reader.recordLine());

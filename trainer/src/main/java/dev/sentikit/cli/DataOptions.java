@@ -37,6 +37,9 @@ final class DataOptions {
 
     /** Reads a file, printing its summary and bad rows to {@code err}. */
     LabeledData read(Path file, List<String> labels, PrintWriter err) throws IOException, DataFormatException {
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new IllegalArgumentException(file + " is a directory; give a data file (TSV, CSV or JSONL)");
+        }
         DataReader.Builder b = DataReader.builder().labelColumn(labelColumn).textColumn(textColumn).strict(strict);
         if (format != null) {
             b.format(DataFormat.valueOf(parseFormat(format)));

@@ -8,6 +8,7 @@ import dev.sentikit.architecture.Architectures;
 import dev.sentikit.train.Checkpoint;
 import dev.sentikit.train.EpochResult;
 import dev.sentikit.train.Examples;
+import dev.sentikit.train.RunDirectory;
 import dev.sentikit.train.SentimentTrainer;
 import dev.sentikit.train.Split;
 import dev.sentikit.train.TrainingConfig;
@@ -17,6 +18,7 @@ import dev.sentikit.train.report.MetricsLog;
 import dev.sentikit.train.report.ReportWriter;
 import dev.sentikit.train.data.LabeledData;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -47,12 +49,18 @@ final class TrainCommand implements Callable<Integer> {
     Path valid;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Where to write the checkpoint (required unless "
-            + "--resume is given).")
+            + "--resume is given). A DIR that already holds a run is refused unless --overwrite is given.")
     Path output;
 
+    @Option(names = "--overwrite", description = "Replace the run that --output DIR holds (its checkpoints, model, "
+            + "metrics and report; other files stay).")
+    boolean overwrite;
+
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR (its --output) where it "
-            + "stopped, from DIR/last/ (or the checkpoint before it if that one is damaged): the configuration comes "
-            + "from the checkpoint; give only --data (and --valid if the run had one), which must be the same files.")
+            + "stopped, from DIR/last/ (or the checkpoint before it if that one is damaged), with the run's settings. "
+            + "Add it to the command line that started the run: options equal to the run's are accepted, ones that "
+            + "differ are refused; --data (and --valid if the run had one) must be the same files. A run stopped "
+            + "before its first checkpoint starts again from the beginning.")
     Path resume;
 
     @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "N", description = "Also write DIR/last/ "
@@ -205,11 +213,6 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    /** Options that --resume takes; the others come from the checkpoint. */
-    private static final java.util.Set<String> RESUME_OPTIONS = java.util.Set.of("--data", "--valid", "--resume",
-            "--device", "--gpus", "--cache-dir", "--no-cache", "--progress", "--format", "--label-column",
-            "--text-column", "--strict");
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -221,75 +224,135 @@ final class TrainCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "Missing required option: '--output=DIR' (or --resume DIR to continue a run)");
         }
-        Architecture architecture = Architectures.parse(model);
-        Architecture.Defaults d = architecture.defaults();
-        if (embeddings != null) {
-            int fileDim = dev.sentikit.train.PretrainedEmbeddings.dimension(embeddings);
-            if (!spec.commandLine().getParseResult().hasMatchedOption("--embedding-dim")) {
-                embeddingDim = fileDim;
-            }
+        if (!overwrite) {
+            refuseExistingRun(output);
         }
-        Device[] devices = devices();
-        int epochCount = epochs != null ? epochs : d.epochs();
-        int batch = batchSize != null ? batchSize : d.batchSize();
-        // Clipping needs the whole gradient, which several devices do not give (see SentimentTrainer).
-        float clip = clipNorm != null ? clipNorm : devices.length > 1 ? 0f : d.clipNorm();
-        TrainingConfig.Builder builder = TrainingConfig.builder()
-                .optArchitecture(architecture)
-                .optEpochs(epochCount)
-                .optBatchSize(batch)
-                .optLearningRate(learningRate != null ? learningRate : d.learningRate())
-                .optSeed(seed)
-                .optMinCount(minCount)
-                .optMaxVocabulary(maxVocabulary)
-                .optValidFraction(validFraction)
-                .optCalibrate(!noCalibration)
-                .optPatience(patience != null ? patience : d.patience())
-                .optEmbeddings(embeddings)
-                .optAccumulate(accumulate)
-                .optLrDecay(lrDecay != null ? TrainingConfig.LrDecay.parse(lrDecay) : d.lrDecay())
-                .optWeightDecay(weightDecay != null ? weightDecay : d.weightDecay())
-                .optClipNorm(clip)
-                .optCheckpointEvery(checkpointEvery)
-                .optBatching(TrainingConfig.Batching.parse(batching));
-        architecture.configure(builder, new Architecture.Options(maxTokens != null ? maxTokens : d.maxTokens(),
-                maxTokens != null, hashBuckets, !noBigrams, embeddingDim, hiddenSize, base, baseTokenizer, pooling,
-                dropout, freezeEncoder), out::println);
+        return train(out, err, null);
+    }
 
-        LabeledData trainData = dataOptions.read(data, labels, err);
-        Examples train = DataOptions.toExamples(trainData);
+    /** Refuses an --output directory that holds a run, saying how to go on. */
+    private static void refuseExistingRun(Path dir) {
+        List<String> entries = RunDirectory.runEntries(dir);
+        if (entries.isEmpty()) {
+            return;
+        }
+        boolean finished = RunDirectory.finished(dir);
+        throw new IllegalArgumentException(dir + " already holds " + (finished ? "a finished run" : "a run that has "
+                + "not finished") + " (" + String.join(", ", entries.subList(0, Math.min(3, entries.size())))
+                + (entries.size() > 3 ? ", …" : "") + "); training again there would replace it. "
+                + (finished ? "To keep it, choose another --output; to replace it, add --overwrite (--resume "
+                        + dir + " continues a run that has not finished)."
+                        : "To continue it, add --resume " + dir + " to this command; to replace it, add "
+                                + "--overwrite; or choose another --output."));
+    }
+
+    /**
+     * Trains from the beginning into {@link #output}: with the settings of the command line, or with those a run
+     * started with ({@code recorded}, when --resume starts again a run that never completed a checkpoint).
+     */
+    private int train(PrintWriter out, PrintWriter err, RunDirectory.Settings recorded) throws Exception {
+        Device[] devices = devices();
+        LabeledData trainData;
+        Examples train;
         Examples heldOut;
         String validName;
         String validSha = null;
-        if (valid != null) {
-            LabeledData validData = dataOptions.read(valid, trainData.labels(), err);
-            heldOut = DataOptions.toExamples(validData);
-            validName = valid.toString();
-            validSha = validData.sha256();
+        TrainingConfig config;
+        String commandLine;
+        if (recorded == null) {
+            Architecture architecture = Architectures.parse(model);
+            Architecture.Defaults d = architecture.defaults();
+            if (embeddings != null) {
+                int fileDim = dev.sentikit.train.PretrainedEmbeddings.dimension(embeddings);
+                if (!spec.commandLine().getParseResult().hasMatchedOption("--embedding-dim")) {
+                    embeddingDim = fileDim;
+                }
+            }
+            int epochCount = epochs != null ? epochs : d.epochs();
+            int batch = batchSize != null ? batchSize : d.batchSize();
+            // Clipping needs the whole gradient, which several devices do not give (see SentimentTrainer).
+            float clip = clipNorm != null ? clipNorm : devices.length > 1 ? 0f : d.clipNorm();
+            TrainingConfig.Builder builder = TrainingConfig.builder()
+                    .optArchitecture(architecture)
+                    .optEpochs(epochCount)
+                    .optBatchSize(batch)
+                    .optLearningRate(learningRate != null ? learningRate : d.learningRate())
+                    .optSeed(seed)
+                    .optMinCount(minCount)
+                    .optMaxVocabulary(maxVocabulary)
+                    .optValidFraction(validFraction)
+                    .optCalibrate(!noCalibration)
+                    .optPatience(patience != null ? patience : d.patience())
+                    .optEmbeddings(embeddings)
+                    .optAccumulate(accumulate)
+                    .optLrDecay(lrDecay != null ? TrainingConfig.LrDecay.parse(lrDecay) : d.lrDecay())
+                    .optWeightDecay(weightDecay != null ? weightDecay : d.weightDecay())
+                    .optClipNorm(clip)
+                    .optCheckpointEvery(checkpointEvery)
+                    .optBatching(TrainingConfig.Batching.parse(batching));
+            architecture.configure(builder, new Architecture.Options(maxTokens != null ? maxTokens : d.maxTokens(),
+                    maxTokens != null, hashBuckets, !noBigrams, embeddingDim, hiddenSize, base, baseTokenizer, pooling,
+                    dropout, freezeEncoder), out::println);
+
+            trainData = dataOptions.read(data, labels, err);
+            train = DataOptions.toExamples(trainData);
+            if (valid != null) {
+                LabeledData validData = dataOptions.read(valid, trainData.labels(), err);
+                heldOut = DataOptions.toExamples(validData);
+                validName = valid.toString();
+                validSha = validData.sha256();
+            } else {
+                Split split = Split.stratified(train, validFraction, seed);
+                train = split.train();
+                heldOut = split.heldOut();
+                validName = String.format("stratified %.0f%% of %s, seed %d", validFraction * 100, data, seed);
+            }
+            if (train.labels().size() < 2) {
+                throw new IllegalArgumentException(data + " has only the label(s) " + train.labels()
+                        + ": a classifier needs at least two");
+            }
+            long steps = (long) Math.ceil(Math.ceil(train.size() / (double) batch) / accumulate) * epochCount;
+            config = builder.optWarmupSteps(warmupSteps != null ? warmupSteps
+                    : (int) Math.round(steps * d.warmupFraction())).build();
+            // originalArgs() holds the whole command line, the subcommand's name included.
+            commandLine = "trainer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         } else {
-            Split split = Split.stratified(train, validFraction, seed);
-            train = split.train();
-            heldOut = split.heldOut();
-            validName = String.format("stratified %.0f%% of %s, seed %d", validFraction * 100, data, seed);
+            config = recorded.config();
+            trainData = dataOptions.read(data, recorded.labels(), err);
+            checkSameData(data, trainData.sha256(), recorded.trainData(), recorded.trainSha256(), output, false);
+            train = DataOptions.toExamples(trainData);
+            validName = recorded.validData();
+            if (recorded.validSha256() != null) {
+                if (valid == null) {
+                    throw new IllegalArgumentException("the run in " + output + " validated on "
+                            + recorded.validData() + ": give it again with --valid");
+                }
+                LabeledData validData = dataOptions.read(valid, recorded.labels(), err);
+                checkSameData(valid, validData.sha256(), recorded.validData(), recorded.validSha256(), output, true);
+                heldOut = DataOptions.toExamples(validData);
+                validSha = validData.sha256();
+            } else {
+                refuseValidForSplit(recorded.validData());
+                Split split = Split.stratified(train, config.validFraction(), config.seed());
+                train = split.train();
+                heldOut = split.heldOut();
+            }
+            commandLine = recorded.commandLine();
         }
-        if (train.labels().size() < 2) {
-            throw new IllegalArgumentException(data + " has only the label(s) " + train.labels()
-                    + ": a classifier needs at least two");
-        }
-        long steps = (long) Math.ceil(Math.ceil(train.size() / (double) batch) / accumulate) * epochCount;
-        TrainingConfig config = builder.optWarmupSteps(warmupSteps != null ? warmupSteps
-                : (int) Math.round(steps * d.warmupFraction())).build();
-        out.printf("training %s on %d examples, validating on %d; labels %s; device %s%n", model, train.size(),
-                heldOut.size(), train.labels(), Arrays.toString(devices));
-        // originalArgs() holds the whole command line, the subcommand's name included.
-        String commandLine = "trainer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        out.printf("training %s on %d examples, validating on %d; labels %s; device %s%n",
+                config.architecture().id(), train.size(), heldOut.size(), train.labels(), Arrays.toString(devices));
+        SentimentTrainer.DataSources sources = new SentimentTrainer.DataSources(data.toString(), trainData.sha256(),
+                validName, validSha, commandLine);
+        // Only now, with the data read and the settings checked, is an earlier run replaced (--overwrite), or
+        // what a run killed before its first checkpoint left removed.
+        RunDirectory.clear(output);
+        RunDirectory.Settings.of(config, train.labels(), sources).write(output);
         Checkpoint checkpoint;
         try (Progress progress = Progress.forOutput(out, progressMode == null ? Progress.isTerminal()
                 : progressMode == ProgressMode.bar)) {
             SentimentTrainer trainer = new SentimentTrainer(config, devices, listener(progress, err))
                     .optCacheDir(cacheDirectory());
-            checkpoint = trainer.train(train, heldOut, new SentimentTrainer.DataSources(data.toString(),
-                    trainData.sha256(), validName, validSha, commandLine), output);
+            checkpoint = trainer.train(train, heldOut, sources, output);
         }
         DataOptions.reportIfChanged(data, trainData.sha256(), err);
         if (valid != null) {
@@ -347,25 +410,42 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    /** --resume DIR: the configuration and labels come from DIR's checkpoint; the data must be the run's. */
+    /**
+     * --resume DIR: the configuration and labels come from DIR's checkpoint, and the options given must agree
+     * with them; the data must be the run's. A run that never completed a checkpoint starts again.
+     */
     private int resume(PrintWriter out, PrintWriter err) throws Exception {
-        for (var option : spec.commandLine().getParseResult().matchedOptions()) {
-            if (!RESUME_OPTIONS.contains(option.longestName())) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), option.longestName()
-                        + " cannot be combined with --resume: the run's settings come from its checkpoint (only "
-                        + "--data, --valid, --device, --progress and the data-reading options are taken)");
+        if (overwrite) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--overwrite and --resume cannot "
+                    + "both be given: --resume continues the run in " + resume + ", --overwrite replaces it");
+        }
+        if (output != null && !samePath(output, resume)) {
+            throw new IllegalArgumentException("--output " + output + " is not --resume " + resume + ": a resumed "
+                    + "run stays in its directory. Leave out --output, or give the same directory to both");
+        }
+        if (!Files.isDirectory(resume)) {
+            throw new IllegalArgumentException(resume + (Files.exists(resume) ? " is not a directory" : " does not "
+                    + "exist") + ": there is no run to resume. To start one, give --output " + resume
+                    + " instead of --resume");
+        }
+        var parsed = spec.commandLine().getParseResult();
+        dev.sentikit.train.LastCheckpoint last;
+        try {
+            last = dev.sentikit.train.LastCheckpoint.find(resume, m -> err.println("warning: " + m));
+        } catch (java.io.IOException e) {
+            if (RunDirectory.hasCheckpoints(resume)) {
+                throw new java.io.IOException(e.getMessage() + ". To train again from the beginning instead, run "
+                        + "the command with --output " + resume + " --overwrite in place of --resume", e);
             }
+            return restart(out, err, parsed);
         }
-        dev.sentikit.train.LastCheckpoint last = dev.sentikit.train.LastCheckpoint.find(resume,
-                m -> err.println("warning: " + m));
-        var provenance = last.card().provenance();
+        var card = last.card();
+        refuseDifferences(ResumeCheck.differences(this, parsed, new ResumeCheck.RunSettings(card.labels(),
+                card.encoder(), card.provenance().hyperparameters())));
+        var provenance = card.provenance();
         TrainingConfig config = last.config();
-        LabeledData trainData = dataOptions.read(data, last.card().labels(), err);
-        if (provenance.trainSha256() != null && !provenance.trainSha256().equals(trainData.sha256())) {
-            throw new IllegalArgumentException(data + " is not the data of the run in " + resume + ": its SHA-256 is "
-                    + trainData.sha256() + ", the run was trained on " + provenance.trainData() + " with SHA-256 "
-                    + provenance.trainSha256());
-        }
+        LabeledData trainData = dataOptions.read(data, card.labels(), err);
+        checkSameData(data, trainData.sha256(), provenance.trainData(), provenance.trainSha256(), resume, false);
         Examples train = DataOptions.toExamples(trainData);
         Examples heldOut;
         if (provenance.validSha256() != null) {
@@ -373,18 +453,11 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("the run in " + resume + " validated on " + provenance.validData()
                         + ": give it again with --valid");
             }
-            LabeledData validData = dataOptions.read(valid, last.card().labels(), err);
-            if (!provenance.validSha256().equals(validData.sha256())) {
-                throw new IllegalArgumentException(valid + " is not the validation data of the run in " + resume
-                        + ": its SHA-256 is " + validData.sha256() + ", the run's (" + provenance.validData()
-                        + ") is " + provenance.validSha256());
-            }
+            LabeledData validData = dataOptions.read(valid, card.labels(), err);
+            checkSameData(valid, validData.sha256(), provenance.validData(), provenance.validSha256(), resume, true);
             heldOut = DataOptions.toExamples(validData);
         } else {
-            if (valid != null) {
-                throw new IllegalArgumentException("the run in " + resume + " held out part of --data for validation ("
-                        + provenance.validData() + "); --valid cannot be given when resuming it");
-            }
+            refuseValidForSplit(provenance.validData());
             Split split = Split.stratified(train, config.validFraction(), config.seed());
             train = split.train();
             heldOut = split.heldOut();
@@ -400,6 +473,73 @@ final class TrainCommand implements Callable<Integer> {
             checkpoint = trainer.resume(train, heldOut, last, resume);
         }
         return finish(out, checkpoint);
+    }
+
+    /**
+     * --resume DIR for a run that never completed a checkpoint (killed during its first epoch, or while writing
+     * its first checkpoint): it starts again from the beginning, with the settings it started with when DIR
+     * records them, else with those of this command line; either way the user is told.
+     */
+    private int restart(PrintWriter out, PrintWriter err, picocli.CommandLine.ParseResult parsed) throws Exception {
+        RunDirectory.Settings recorded = RunDirectory.Settings.read(resume);
+        output = resume;
+        if (recorded != null) {
+            refuseDifferences(ResumeCheck.differences(this, parsed, new ResumeCheck.RunSettings(recorded.labels(),
+                    recorded.encoder(), recorded.hyperparameters())));
+            out.println(resume + " holds no complete checkpoint (the run stopped before its first one): starting "
+                    + "the run again from the beginning, with the settings it started with ("
+                    + resume.resolve(RunDirectory.SETTINGS) + ")");
+            return train(out, err, recorded);
+        }
+        if (RunDirectory.runEntries(resume).isEmpty()) {
+            throw new IllegalArgumentException(resume + " holds no run to resume (no checkpoint, no "
+                    + RunDirectory.SETTINGS + "). To start one there, give --output " + resume + " instead of --resume");
+        }
+        out.println(resume + " holds no complete checkpoint and no record of the run's settings (" + String.join(", ",
+                RunDirectory.runEntries(resume)) + "): starting the run from the beginning with the settings of this "
+                + "command line");
+        return train(out, err, null);
+    }
+
+    private static void refuseDifferences(List<ResumeCheck.Difference> differences) {
+        if (differences.isEmpty()) {
+            return;
+        }
+        StringBuilder b = new StringBuilder("the command line differs from the run's settings: ");
+        for (int i = 0; i < differences.size(); i++) {
+            b.append(i == 0 ? "" : "; ").append(differences.get(i).describe());
+        }
+        b.append(". --resume continues the run with its own settings: leave these options out or give the run's "
+                + "values. To train with the new ones, choose another --output (or --overwrite to replace the run)");
+        throw new IllegalArgumentException(b.toString());
+    }
+
+    /** Refuses data whose SHA-256 is not the run's, naming both files and both hashes. */
+    private static void checkSameData(Path file, String sha, String runFile, String runSha, Path dir, boolean valid) {
+        if (runSha != null && !runSha.equals(sha)) {
+            throw new IllegalArgumentException(file + " is not the " + (valid ? "validation " : "") + "data of the "
+                    + "run in " + dir + ": its SHA-256 is " + sha + ", the run's (" + runFile + ") is " + runSha
+                    + ". Give the run's file with --" + (valid ? "valid" : "data"));
+        }
+    }
+
+    /** For a run that held out part of --data: --valid cannot be given. */
+    private void refuseValidForSplit(String split) {
+        if (valid != null) {
+            throw new IllegalArgumentException("the run in " + resume + " held out part of --data for validation ("
+                    + split + "); --valid cannot be given when resuming it");
+        }
+    }
+
+    private static boolean samePath(Path a, Path b) {
+        try {
+            if (Files.exists(a) && Files.exists(b)) {
+                return Files.isSameFile(a, b);
+            }
+        } catch (java.io.IOException e) {
+            // compare the names
+        }
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
     private static int finish(PrintWriter out, Checkpoint checkpoint) throws java.io.IOException {

@@ -134,7 +134,7 @@ public final class OnnxExporter {
                 checkpoint.vocabulary()));
         Path tokenizer = checkpoint.dir().resolve(TransformerArchitecture.TOKENIZER_FILE);
         if (card.encoder().usesWordPiece() && Files.isRegularFile(tokenizer)) {
-            props.put(ModelFormat.KEY_TOKENIZER_JSON, ModelFormat.asciiJson(Files.readString(tokenizer)));
+            props.put(ModelFormat.KEY_TOKENIZER_JSON, ModelFormat.asciiJson(dev.sentikit.train.TextFiles.readUtf8(tokenizer)));
         }
         return props;
     }

@@ -6,7 +6,6 @@ import dev.sentikit.model.ModelFormat;
 import dev.sentikit.text.Vocabulary;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -24,7 +23,9 @@ import java.util.List;
  *       state and training state, from which {@code trainer train --resume} continues; {@code last.prev/} is the
  *       one before (see {@link LastCheckpoint});</li>
  *   <li>{@value #METRICS}: the evaluation on the validation split and the loss of every epoch;</li>
- *   <li>{@value #PARITY_TEXTS}: validation texts that the exporter runs through both engines.</li>
+ *   <li>{@value #PARITY_TEXTS}: validation texts that the exporter runs through both engines;</li>
+ *   <li>{@value RunDirectory#SETTINGS}: the run's settings, written by {@code trainer train} before training
+ *       starts ({@link RunDirectory}).</li>
  * </ul>
  * Every file is written to a temporary name and renamed, so a crash never leaves a half-written file.
  *
@@ -51,10 +52,27 @@ public record Checkpoint(Path dir, ModelCard card, Vocabulary vocabulary) {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir + " is not a directory; expected a directory written by `trainer train`");
         }
-        ModelCard card = ModelFormat.json().readValue(readFile(dir, CARD), ModelCard.class);
-        List<String> entries = ModelFormat.json().readValue(readFile(dir, VOCABULARY),
-                new TypeReference<List<String>>() {});
+        ModelCard card = parse(dir, CARD, json -> ModelFormat.json().readValue(json, ModelCard.class));
+        List<String> entries = parse(dir, VOCABULARY, json -> ModelFormat.json().readValue(json,
+                new TypeReference<List<String>>() {}));
         return new Checkpoint(dir, card, Vocabulary.of(entries));
+    }
+
+    private interface Parser<T> {
+        T parse(String json) throws IOException;
+    }
+
+    /** Parses {@code dir/name}; JSON that is not valid names the file and says what to do. */
+    private static <T> T parse(Path dir, String name, Parser<T> parser) throws IOException {
+        String json = readFile(dir, name);
+        try {
+            return parser.parse(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            throw new IOException(dir.resolve(name) + " is not valid" + (at == null ? "" : " at line " + at.getLineNr()
+                    + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage() + ". The checkpoint is damaged: "
+                    + "restore the file, or train again", e);
+        }
     }
 
     /** The texts kept for the exporter's parity check. */
@@ -71,7 +89,7 @@ public record Checkpoint(Path dir, ModelCard card, Vocabulary vocabulary) {
         if (!Files.isRegularFile(p)) {
             throw new NoSuchFileException(p + " is missing: " + dir + " is not a complete checkpoint of `trainer train`");
         }
-        return Files.readString(p, StandardCharsets.UTF_8);
+        return TextFiles.readUtf8(p);
     }
 
     /** Replaces the card of the checkpoint in {@code dir}, atomically. */

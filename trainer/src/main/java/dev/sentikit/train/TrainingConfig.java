@@ -221,10 +221,21 @@ public final class TrainingConfig {
         if (card.provenance() == null || card.provenance().hyperparameters() == null) {
             throw new IllegalArgumentException("the model card has no provenance.hyperparameters");
         }
-        Map<String, Object> h = card.provenance().hyperparameters();
+        return fromSettings(card.provenance().hyperparameters(), card.encoder(), null);
+    }
+
+    /**
+     * The configuration that {@link #toMap()} and {@link #encoder()} describe, with the pretrained word vectors
+     * read from {@code embeddings} (null: none, or not needed because the parameters come from a checkpoint).
+     *
+     * @throws IllegalArgumentException when a setting is missing or invalid
+     */
+    public static TrainingConfig fromSettings(Map<String, Object> h, EncoderSpec encoder,
+            java.nio.file.Path embeddings) {
         Builder b = builder()
                 .optArchitecture(Architectures.parse(string(h, "model")))
-                .optEncoder(card.encoder())
+                .optEncoder(encoder)
+                .optEmbeddings(embeddings)
                 .optEpochs(integer(h, "epochs", null))
                 .optBatchSize(integer(h, "batch_size", null))
                 .optLearningRate(((Number) require(h, "learning_rate")).floatValue())

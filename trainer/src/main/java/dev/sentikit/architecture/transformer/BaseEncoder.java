@@ -110,7 +110,7 @@ public record BaseEncoder(String name, String description, String licence, Strin
                         + "--base-tokenizer FILE (" + tok + " does not exist)");
             }
             byte[] bytes = Files.readAllBytes(onnx);
-            return new Loaded(this, onnx.toString(), bytes, Files.readString(tok, StandardCharsets.UTF_8),
+            return new Loaded(this, onnx.toString(), bytes, dev.sentikit.train.TextFiles.readUtf8(tok),
                     DataReader.sha256(bytes));
         }
         if (tokenizer != null) {

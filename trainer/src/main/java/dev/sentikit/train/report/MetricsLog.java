@@ -193,7 +193,7 @@ public final class MetricsLog implements Closeable {
      * @throws IOException if another line is not a JSON object, naming its line number
      */
     public static List<Map<String, Object>> read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = dev.sentikit.train.TextFiles.readUtf8Lines(file);
         int last = lines.size() - 1;
         while (last >= 0 && lines.get(last).isBlank()) {
             last--;

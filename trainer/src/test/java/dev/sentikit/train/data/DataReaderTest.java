@@ -108,6 +108,33 @@ class DataReaderTest {
     }
 
     @Test
+    void nulBytesAByteOrderMarkMidFileCrOnlyLineEndsAndNoFinalNewline() throws Exception {
+        // Two TSV files joined with cat, the second with a byte-order mark: no label '\uFEFFpositive' appears.
+        Path joined = write("joined.tsv", "\uFEFFpositive\tgreat\nnegative\tawful\n\uFEFFpositive\tfine\n");
+        LabeledData cat = DataReader.builder().build().read(joined);
+        assertEquals(List.of("negative", "positive"), cat.labels());
+        assertEquals(new LabeledText("positive", "fine", 3), cat.rows().get(2));
+
+        // A NUL is valid UTF-8: the row is used as it is (the encoder takes NUL for a separator).
+        Path nul = write("nul.tsv", "positive\tgood\u0000movie\nnegative\tbad\n");
+        assertEquals(new LabeledText("positive", "good\u0000movie", 1),
+                DataReader.builder().build().read(nul).rows().get(0));
+
+        // CR line ends (an old Mac file) are lines, not one huge row; so in CSV and JSONL.
+        Path mac = write("mac.tsv", "positive\tgreat\rnegative\tawful\rneutral\tok");
+        LabeledData cr = DataReader.builder().build().read(mac);
+        assertEquals(List.of(new LabeledText("positive", "great", 1), new LabeledText("negative", "awful", 2),
+                new LabeledText("neutral", "ok", 3)), cr.rows(), "the last line has no line end and is a row");
+        assertEquals(3, cr.linesRead());
+        Path macCsv = write("mac.csv", "label,text\rpositive,\"two\rlines\"\rnegative,bad\r");
+        assertEquals(List.of(new LabeledText("positive", "two\nlines", 2), new LabeledText("negative", "bad", 4)),
+                DataReader.builder().build().read(macCsv).rows());
+        Path macJsonl = write("mac.jsonl", "{\"label\":\"positive\",\"text\":\"a\"}\r{\"label\":\"negative\",\"text\":\"b\"}");
+        assertEquals(List.of(new LabeledText("positive", "a", 1), new LabeledText("negative", "b", 2)),
+                DataReader.builder().build().read(macJsonl).rows());
+    }
+
+    @Test
     void byteOrderMarkIsNotPartOfTheFirstCsvColumnName() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});

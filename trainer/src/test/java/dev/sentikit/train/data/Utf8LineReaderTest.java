@@ -46,13 +46,48 @@ class Utf8LineReaderTest {
     }
 
     @Test
-    void stripsTheByteOrderMarkOnlyAtTheStart() throws IOException {
-        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-        byte[] bytes = new byte[] {bom[0], bom[1], bom[2], 'a', '\n', bom[0], bom[1], bom[2], 'b'};
+    void stripsAByteOrderMarkAtTheStartOfEveryLineOnly() throws IOException {
+        // Two files joined with cat: the second one's mark would otherwise begin a label.
+        byte[] bytes = "\uFEFFa\n\uFEFFpositive\tb\nc\uFEFFd".getBytes(UTF_8);
         Utf8LineReader reader = reader(bytes, Utf8LineReader.MAX_LINE_BYTES);
 
         assertLine(reader.next(), 1, "a");
-        assertLine(reader.next(), 2, "\uFEFFb");
+        assertLine(reader.next(), 2, "positive\tb");
+        assertLine(reader.next(), 3, "c\uFEFFd");
+        assertNull(reader.next());
+    }
+
+    @Test
+    void aFileWhoseFirstLineEndIsALoneCrHasCrLineEnds() throws IOException {
+        byte[] bytes = "positive\tgreat\rnegative\tawful\r\rneutral\tok\r\nlast\tx\ny\r".getBytes(UTF_8);
+        for (int chunk : new int[] {1, 2, 3, 5, 1 << 16}) {
+            Utf8LineReader reader = new Utf8LineReader(trickle(bytes, chunk), Utf8LineReader.MAX_LINE_BYTES);
+            assertLine(reader.next(), 1, "positive\tgreat");
+            assertLine(reader.next(), 2, "negative\tawful");
+            assertLine(reader.next(), 3, "");
+            assertLine(reader.next(), 4, "neutral\tok");
+            assertLine(reader.next(), 5, "last\tx");
+            assertLine(reader.next(), 6, "y");
+            assertNull(reader.next(), "chunk " + chunk);
+        }
+        // LF line ends, decided by the first one, even when it comes in the buffer after its CR.
+        for (int chunk : new int[] {1, 2, 1 << 16}) {
+            Utf8LineReader reader = new Utf8LineReader(trickle("a\r\nb\rc\nd\r".getBytes(UTF_8), chunk),
+                    Utf8LineReader.MAX_LINE_BYTES);
+            assertLine(reader.next(), 1, "a");
+            assertLine(reader.next(), 2, "b\rc");
+            assertLine(reader.next(), 3, "d");
+            assertNull(reader.next(), "chunk " + chunk);
+        }
+    }
+
+    private static java.io.InputStream trickle(byte[] data, int chunk) {
+        return new ByteArrayInputStream(data) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, chunk));
+            }
+        };
     }
 
     @Test

@@ -1,0 +1,186 @@
+package dev.sentikit.cli;
+
+import dev.sentikit.architecture.Architectures;
+import dev.sentikit.architecture.transformer.TransformerArchitecture;
+import dev.sentikit.architecture.transformer.TransformerShape;
+import dev.sentikit.text.EncoderSpec;
+import dev.sentikit.train.TrainingConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * {@code train --resume DIR} with the rest of the command line that started the run: every option whose value
+ * equals the run's is accepted, and each one that differs is named with the run's value and the one given. The
+ * run's values come from its checkpoint's card (or, when the run never completed a checkpoint, from the record
+ * of its settings, {@code run.json}): labels, encoder settings and {@code provenance.hyperparameters}.
+ *
+ * <p>Options that are not given are not compared: they take the run's values.
+ */
+final class ResumeCheck {
+
+    /** Options taken as given when resuming: where and how to train, and how to read the (hash-checked) data. */
+    static final Set<String> TAKEN_AS_GIVEN = Set.of("--data", "--valid", "--resume", "--output", "--device",
+            "--gpus", "--cache-dir", "--no-cache", "--progress", "--format", "--label-column", "--text-column",
+            "--strict", "--help", "--version");
+
+    /** Options compared with the run's settings ({@link #differences}). */
+    static final Set<String> COMPARED = Set.of("--model", "--epochs", "--batch-size", "--lr", "--seed",
+            "--accumulate", "--warmup-steps", "--lr-decay", "--weight-decay", "--clip-norm", "--checkpoint-every",
+            "--batching", "--embedding-dim", "--hidden-size", "--min-count", "--max-vocab", "--valid-fraction",
+            "--no-calibration", "--patience", "--embeddings", "--max-tokens", "--hash-buckets", "--no-bigrams",
+            "--base", "--base-tokenizer", "--pooling", "--dropout", "--freeze-encoder", "--labels");
+
+    private ResumeCheck() {}
+
+    /** An option whose value differs from the run's. */
+    record Difference(String option, String run, String given) {
+        String describe() {
+            return option + ": the run has " + run + ", the command line " + given;
+        }
+    }
+
+    /** The settings of a run: what a checkpoint's card or {@code run.json} records. */
+    record RunSettings(List<String> labels, EncoderSpec encoder, Map<String, Object> hyperparameters) {}
+
+    /**
+     * The options given on the command line of {@code c} whose values differ from {@code run}'s.
+     *
+     * @throws IllegalArgumentException for an option that cannot be checked, or a value that cannot be parsed
+     */
+    static List<Difference> differences(TrainCommand c, ParseResult parsed, RunSettings run) {
+        for (var option : parsed.matchedOptions()) {
+            String name = option.longestName();
+            if (!TAKEN_AS_GIVEN.contains(name) && !COMPARED.contains(name)) {
+                throw new IllegalArgumentException(name + " cannot be combined with --resume: it is not a setting "
+                        + "this version can check against the run's");
+            }
+        }
+        Map<String, Object> h = run.hyperparameters();
+        boolean transformer = TransformerArchitecture.ID.equals(h.get("model"));
+        Checks d = new Checks(parsed);
+        d.text("--model", h.get("model"), () -> Architectures.parse(c.model).id());
+        d.integer("--epochs", h.get("epochs"), () -> c.epochs);
+        d.integer("--batch-size", h.get("batch_size"), () -> c.batchSize);
+        d.decimal("--lr", h.get("learning_rate"), () -> c.learningRate);
+        d.integer("--seed", h.get("seed"), () -> c.seed);
+        d.integer("--accumulate", h.getOrDefault("accumulate", 1), () -> c.accumulate);
+        d.integer("--warmup-steps", h.getOrDefault("warmup_steps", 0), () -> c.warmupSteps);
+        d.text("--lr-decay", h.getOrDefault("lr_decay", "none"), () -> TrainingConfig.LrDecay.parse(c.lrDecay).id());
+        d.decimal("--weight-decay", h.getOrDefault("weight_decay", 0f), () -> c.weightDecay);
+        d.decimal("--clip-norm", h.getOrDefault("clip_norm", 0f), () -> c.clipNorm);
+        d.integer("--checkpoint-every", h.getOrDefault("checkpoint_every", 0), () -> c.checkpointEvery);
+        // Cards written before batching was a setting used random batches.
+        d.text("--batching", h.getOrDefault("batching", "random"),
+                () -> TrainingConfig.Batching.parse(c.batching).id());
+        if (!transformer) { // a transformer's width is its base's, whatever --embedding-dim says
+            d.integer("--embedding-dim", h.get("embedding_dim"), () -> c.embeddingDim);
+        }
+        if (h.containsKey("hidden_size")) { // only cnn and bilstm have one
+            d.integer("--hidden-size", h.get("hidden_size"), () -> c.hiddenSize);
+        }
+        d.integer("--min-count", h.get("min_count"), () -> c.minCount);
+        d.integer("--max-vocab", h.get("max_vocabulary"), () -> c.maxVocabulary);
+        d.decimal("--valid-fraction", h.get("valid_fraction"), () -> c.validFraction);
+        d.flag("--no-calibration", !Boolean.TRUE.equals(h.get("calibrate")));
+        d.integer("--patience", h.getOrDefault("patience", 0), () -> c.patience);
+        d.text("--embeddings", h.get("embeddings"), () -> c.embeddings.getFileName().toString());
+        d.integer("--max-tokens", run.encoder().maxTokens(), () -> c.maxTokens);
+        if (!run.encoder().usesWordPiece()) { // WordPiece has no hash buckets
+            d.integer("--hash-buckets", run.encoder().hashBuckets(), () -> c.hashBuckets);
+        }
+        d.flag("--no-bigrams", !run.encoder().bigrams());
+        d.text("--base", h.get("base"), () -> c.base);
+        d.path("--base-tokenizer", h.get("base_tokenizer"), c.baseTokenizer);
+        Map<?, ?> shape = h.get("transformer") instanceof Map<?, ?> m ? m : Map.of();
+        d.text("--pooling", shape.get("pooling"), () -> TransformerShape.Pooling.parse(c.pooling).id());
+        d.decimal("--dropout", shape.get("dropout"), () -> c.dropout);
+        d.flag("--freeze-encoder", Boolean.TRUE.equals(h.get("freeze_encoder")));
+        d.text("--labels", String.join(",", run.labels()), () -> String.join(",", c.labels));
+        return d.found;
+    }
+
+    /** Compares one option at a time, when it was given. */
+    private static final class Checks {
+        private final ParseResult parsed;
+        final List<Difference> found = new ArrayList<>();
+
+        Checks(ParseResult parsed) {
+            this.parsed = parsed;
+        }
+
+        interface Given {
+            Object get();
+        }
+
+        private boolean given(String option) {
+            return parsed.hasMatchedOption(option);
+        }
+
+        void integer(String option, Object run, Given given) {
+            if (!given(option)) {
+                return;
+            }
+            Object g = given.get();
+            if (!(run instanceof Number n) || n.longValue() != ((Number) g).longValue()) {
+                found.add(new Difference(option, show(run), String.valueOf(g)));
+            }
+        }
+
+        /** Settings kept as floats (or doubles): equal as the run stored them. */
+        void decimal(String option, Object run, Given given) {
+            if (!given(option)) {
+                return;
+            }
+            Number g = (Number) given.get();
+            boolean same = run instanceof Number n && (g instanceof Float
+                    ? n.floatValue() == g.floatValue() : n.doubleValue() == g.doubleValue());
+            if (!same) {
+                found.add(new Difference(option, show(run), String.valueOf(g)));
+            }
+        }
+
+        void text(String option, Object run, Given given) {
+            if (!given(option)) {
+                return;
+            }
+            String g = String.valueOf(given.get());
+            if (!Objects.equals(run == null ? null : run.toString(), g)) {
+                found.add(new Difference(option, show(run), g));
+            }
+        }
+
+        /** A path, equal when it names the same file as the run's (relative paths against the current directory). */
+        void path(String option, Object run, Path given) {
+            if (!given(option)) {
+                return;
+            }
+            boolean same = run != null && (run.toString().equals(given.toString())
+                    || Path.of(run.toString()).toAbsolutePath().normalize().equals(given.toAbsolutePath().normalize()));
+            if (!same) {
+                found.add(new Difference(option, show(run), given.toString()));
+            }
+        }
+
+        /** A flag that is given: the run must have had it. */
+        void flag(String option, boolean runHadIt) {
+            if (given(option) && !runHadIt) {
+                found.add(new Difference(option, "it off", "gives it"));
+            }
+        }
+
+        private static String show(Object run) {
+            if (run == null) {
+                return "none";
+            }
+            if (run instanceof Double d && d == (float) (double) d) {
+                return Float.toString((float) (double) d); // a float setting as it was given, 0.005 not 0.004999…
+            }
+            return run.toString();
+        }
+    }
+}

@@ -165,6 +165,36 @@ export class SentimentAnalyzer {
   }
 
   /**
+   * Explains how much each token of `text` adds to the probability of `label` (by default the label the model
+   * gives), by leaving one token out at a time, as Java's SentimentAnalyzer.explain: the contribution of token i is
+   * p(label | text) − p(label | the other tokens joined by spaces).
+   *
+   * @returns {Promise<{text: string, label: string, probability: number,
+   *   contributions: {index: number, token: string, contribution: number}[]}>} contributions in token order
+   */
+  async explain(text, label) {
+    if (typeof text !== 'string') {
+      throw new TypeError(`a text must be a string, got ${text === null ? 'null' : typeof text}`);
+    }
+    if (label !== undefined && !this.labels.includes(label)) {
+      throw new RangeError(`unknown label '${label}'; the model's labels are ${JSON.stringify(this.labels)}`);
+    }
+    const tokens = this.encoder.words(text);
+    const variants = tokens.map((_, leftOut) => tokens.filter((__, t) => t !== leftOut).join(' '));
+    const results = await this.analyzeAll([text, ...variants]);
+    const explained = label ?? results[0].label;
+    const probability = results[0].scores[explained];
+    return {
+      text,
+      label: explained,
+      probability,
+      contributions: tokens.map((token, index) => ({
+        index, token, contribution: probability - results[index + 1].scores[explained],
+      })),
+    };
+  }
+
+  /**
    * The model's probabilities for texts already encoded: row i of the result (labels.length values) belongs to
    * rows[i].
    *

@@ -113,6 +113,11 @@ class WordsEncoder extends BaseEncoder {
     return scanWords(s, this.spec.lowercase, this.spec.maxTokens);
   }
 
+  /** The tokens, as the vocabulary-free TextEncoder.tokenize(text, spec) of Java gives them: those of tokenize. */
+  words(text) {
+    return this.tokenize(text);
+  }
+
   /** The ids of a text (§4.5, §4.6): the tokens', then the bigrams'; [] for a text without tokens. */
   encode(text) {
     const tokens = this.tokenize(text);
@@ -271,14 +276,23 @@ class WordPieceEncoder extends BaseEncoder {
     return this.run(text).words;
   }
 
+  /**
+   * The words without the vocabulary, as Java's TextEncoder.tokenize(text, spec) (what explanations leave out one at a
+   * time): at most max_tokens − 2 of them, each counted as one piece.
+   */
+  words(text) {
+    requireText(text);
+    return this.run(text, true).words;
+  }
+
   /** The ids of a text: [CLS], at most max_tokens − 2 pieces, [SEP] (§8.7). */
   encode(text) {
     requireText(text);
     return this.run(text).ids;
   }
 
-  /** Steps 8.3 to 8.7 over the whole text. */
-  run(text) {
+  /** Steps 8.3 to 8.7 over the whole text; `wordsOnly`: without WordPiece, a piece per word. */
+  run(text, wordsOnly = false) {
     const spec = this.spec;
     const wp = spec.wordPiece;
     const limit = spec.maxTokens - 2;
@@ -287,6 +301,10 @@ class WordPieceEncoder extends BaseEncoder {
     let pieces = 0;
     const word = (w) => {
       words.push(w);
+      if (wordsOnly) {
+        pieces++;
+        return;
+      }
       const p = this.wordPiece(w);
       const kept = Math.min(p.length, limit - pieces);
       for (let k = 0; k < kept; k++) {

@@ -2,6 +2,7 @@
 // onnxruntime-node on the CPU.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import { ModelLoadError, SentimentAnalyzer as Analyzer } from './core.js';
@@ -12,8 +13,9 @@ export * from './core.js';
 export const ZOO_MODELS = Object.freeze(['en', 'en-lite', 'zh', 'zh-lite']);
 
 /**
- * The file of a zoo model in the Sentikit repository this package lies in (model-zoo/NAME/...). Outside a checkout
- * the zoo models are not at hand: download the .onnx file and give its path.
+ * The file of a zoo model in the Sentikit checkout that this package lies in, or that the working directory lies in
+ * (model-zoo/NAME/src/main/resources/META-INF/sentikit/zoo/NAME.onnx). Outside a checkout the zoo models are not at
+ * hand: give the path of the .onnx file instead.
  *
  * @throws {ModelLoadError} when the name is unknown or the file is not there
  */
@@ -22,13 +24,21 @@ export function zooModelPath(name) {
     throw new ModelLoadError(`no zoo model '${name}': the zoo models are ${ZOO_MODELS.join(', ')}; or give a `
       + 'model file (FILE.onnx)');
   }
-  const file = fileURLToPath(new URL(`../../model-zoo/${name}/src/main/resources/META-INF/sentikit/zoo/${name}.onnx`,
-    import.meta.url));
-  if (!existsSync(file)) {
-    throw new ModelLoadError(`the zoo model '${name}' is not at ${file}: the zoo models come with a Sentikit source `
-      + 'checkout (model-zoo/) or its Maven artifacts; give the path of its .onnx file instead');
+  const relative = `model-zoo/${name}/src/main/resources/META-INF/sentikit/zoo/${name}.onnx`;
+  const candidates = [fileURLToPath(new URL(`../../${relative}`, import.meta.url))];
+  for (let d = path.resolve(process.cwd()); ; d = path.dirname(d)) {
+    candidates.push(path.join(d, relative));
+    if (path.dirname(d) === d) {
+      break;
+    }
   }
-  return file;
+  const found = candidates.find((f) => existsSync(f));
+  if (found === undefined) {
+    throw new ModelLoadError(`the zoo model '${name}' is not here: the zoo models come with a Sentikit source checkout `
+      + `(${relative}, looked for from ${candidates[0]} and from the working directory up); give the path of its .onnx `
+      + 'file instead');
+  }
+  return found;
 }
 
 async function bytesOf(model) {

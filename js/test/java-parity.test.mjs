@@ -24,6 +24,9 @@ const skip = missing.length > 0
     + 'target/js-parity` from the repository root'
   : false;
 if (skip) {
+  if (process.env.SENTIKIT_REQUIRE_JAVA_PARITY === '1') {
+    throw new Error(`SENTIKIT_REQUIRE_JAVA_PARITY is set, but ${skip}`);
+  }
   console.log(`# ${skip}`);
 }
 

@@ -71,10 +71,12 @@ public final class JsParityVectors {
             writeModel(dir.resolve(name + ".jsonl"), name, scored, unscored, corpora);
         }
         writeNormalization(dir.resolve("normalization.json"));
+        writeUtf8(dir.resolve("utf8.json"));
+        int cases = writeCli(dir.resolve("cli"));
         System.out.println("wrote " + dir + ": " + MODELS.size() + " models, " + (scored.size() + unscored.size())
                 + " texts, " + scored.size() + " of them with probabilities (" + (corpora.isEmpty()
                         ? "no shared corpora: " + shared + " is absent" : "corpora " + String.join(", ", corpora))
-                + ")");
+                + "), " + cases + " runs of the sentiment CLI");
     }
 
     private static void writeModel(Path file, String name, List<String> texts, List<String> unscored,
@@ -146,6 +148,150 @@ public final class JsParityVectors {
             out.put(form.name(), changed);
         }
         Files.writeString(file, ModelFormat.toMetadataJson(out), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Java's UTF-8 decoder on byte strings (each bad sequence one U+FFFD, as {@link CodingErrorAction#REPLACE} gives):
+     * every string of one to three bytes over bytes at the edges of UTF-8's ranges, each alone and followed by
+     * {@code x}, and a few longer ones.
+     */
+    private static void writeUtf8(Path file) throws IOException {
+        int[] edges = {0x00, 0x0A, 0x0D, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0,
+                0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xF7, 0xF8, 0xFE, 0xFF};
+        List<byte[]> inputs = new ArrayList<>();
+        for (int a : edges) {
+            inputs.add(new byte[] {(byte) a});
+            for (int b : edges) {
+                inputs.add(new byte[] {(byte) a, (byte) b});
+                for (int c : edges) {
+                    inputs.add(new byte[] {(byte) a, (byte) b, (byte) c});
+                }
+            }
+        }
+        int n = inputs.size();
+        for (int i = 0; i < n; i++) {
+            byte[] in = inputs.get(i);
+            byte[] x = java.util.Arrays.copyOf(in, in.length + 1);
+            x[in.length] = 'x';
+            inputs.add(x);
+        }
+        for (String hex : List.of("F0 9F 98 80", "F0 9F 98 80 F0 9F 98", "F4 8F BF BF", "F4 90 80 80", "F0 80 80 80",
+                "ED 9F BF", "ED A0 80 ED B0 80", "EF BB BF 61", "E0 A0 80 E0 9F 80", "C0 AF C1 BF", "F8 88 80 80 80",
+                "61 F0 9F 62 F0 9F 98 63")) {
+            String[] parts = hex.split(" ");
+            byte[] b = new byte[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                b[i] = (byte) Integer.parseInt(parts[i], 16);
+            }
+            inputs.add(b);
+        }
+        List<Object[]> out = new ArrayList<>();
+        for (byte[] in : inputs) {
+            String decoded = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(java.nio.ByteBuffer.wrap(in)).toString();
+            out.add(new Object[] {java.util.HexFormat.of().formatHex(in), decoded});
+        }
+        Files.writeString(file, ModelFormat.toMetadataJson(out), StandardCharsets.UTF_8);
+    }
+
+    /** A run of the sentiment CLI: its arguments ({@code {dir}} stands for the directory of the input files). */
+    record CliCase(String name, boolean utf8Input, List<String> args) {}
+
+    /**
+     * Runs the sentiment CLI ({@link SentimentCli#run}) on texts and input files and writes {@code DIR/cases.json}:
+     * each case's arguments, exit status, standard output and standard error, for the JavaScript CLI to give the
+     * same. Cases marked {@code utf8_input} need the CLI's handling of bad bytes ({@code --strict}, U+FFFD); the
+     * file says whether this CLI has it ({@code java_has_strict}).
+     */
+    private static int writeCli(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("texts.txt"), String.join("\n", NodeTestVectors.TEXTS) + "\n"
+                + String.join("\n", List.of("tab\tand \"quotes\" and \\ back", "\u0001\u0008\u000C\u001F\u007F",
+                        "\u8FD9\u90E8\u7535\u5F71\u4E0D\u597D\u3002", "\u2028 line separator \u2029")),
+                StandardCharsets.UTF_8);
+        Files.write(dir.resolve("line-ends.txt"), "crlf\r\nonly cr\rtwo\r\rlf\n\nlast without a line end"
+                .getBytes(StandardCharsets.UTF_8));
+        Files.write(dir.resolve("bad-bytes.txt"), bytes("good\n", "bad \u00FF\u00FE movie\r\n", "third \u00ED\u00A0\u0080 x\n",
+                "\uFEFFbom at the start\n", "nul\u0000byte\n", "mid\uFEFF bom\n", "\u00C0\u00AF \u00E0\u0080\u0080 \u00F4\u0090\u0080\u0080\n",
+                "lone \u0080 continuation\rcut \u00F0\u009F\u0098"));
+        StringBuilder many = new StringBuilder();
+        for (int i = 1; i <= 300; i++) {
+            many.append("line ").append(i).append(i % 7 == 0 ? " \u00FF" : "").append(i % 3 == 0 ? " good" : " bad").append('\n');
+        }
+        Files.write(dir.resolve("many-bad.txt"), bytes(many.toString()));
+        Files.write(dir.resolve("bom.txt"), bytes("\u00EF\u00BB\u00BFfirst\n", "second\n"));
+
+        List<CliCase> cases = new ArrayList<>();
+        for (String model : MODELS) {
+            cases.add(new CliCase(model + " texts", false, List.of("--model", model, "I love this phone", "not good", "",
+                    "\u8FD9\u90E8\u7535\u5F71\u4E0D\u597D\u3002", "emoji \uD83D\uDE00", "tab\tand \"quotes\" \\")));
+            cases.add(new CliCase(model + " input", false, List.of("--model", model, "--input", "{dir}/texts.txt")));
+        }
+        cases.add(new CliCase("default model", false, List.of("The food was awful.")));
+        cases.add(new CliCase("texts then input", false, List.of("--model", "en-lite", "first", "--input",
+                "{dir}/line-ends.txt", "second")));
+        cases.add(new CliCase("line ends", false, List.of("--model", "en-lite", "--input", "{dir}/line-ends.txt")));
+        cases.add(new CliCase("explain", false, List.of("--model", "en-lite", "--explain", "not good at all",
+                "I love it!", "")));
+        cases.add(new CliCase("explain transformer", false, List.of("--model", "en", "--explain", "not bad, really",
+                "The package arrived on Tuesday.")));
+        cases.add(new CliCase("bad bytes", true, List.of("--model", "en-lite", "--input", "{dir}/bad-bytes.txt")));
+        cases.add(new CliCase("bad bytes zh", true, List.of("--model", "zh", "--input", "{dir}/bad-bytes.txt")));
+        cases.add(new CliCase("bad bytes strict", true, List.of("--model", "en-lite", "--strict", "--input",
+                "{dir}/bad-bytes.txt")));
+        cases.add(new CliCase("many bad lines", true, List.of("--model", "en-lite", "--input", "{dir}/many-bad.txt")));
+        cases.add(new CliCase("bom", true, List.of("--model", "en-lite", "--input", "{dir}/bom.txt")));
+        cases.add(new CliCase("no input file", true, List.of("--model", "en-lite", "--input", "{dir}/absent.txt")));
+        cases.add(new CliCase("nothing to analyze", false, List.of("--model", "en-lite")));
+        cases.add(new CliCase("not a model", false, List.of("--model", "{dir}/texts.txt.onnx", "text")));
+
+        String where = dir.toAbsolutePath().toString();
+        boolean strict = run(List.of("--help")).get("stdout").toString().contains("--strict");
+        List<Object> written = new ArrayList<>();
+        for (CliCase c : cases) {
+            List<String> args = new ArrayList<>();
+            for (String a : c.args()) {
+                args.add(a.replace("{dir}", where));
+            }
+            Map<String, Object> result = run(args);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", c.name());
+            entry.put("utf8_input", c.utf8Input());
+            entry.put("args", c.args());
+            entry.put("status", result.get("status"));
+            entry.put("stdout", result.get("stdout").toString().replace(where, "{dir}"));
+            entry.put("stderr", result.get("stderr").toString().replace(where, "{dir}"));
+            written.add(entry);
+        }
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("java_has_strict", strict);
+        file.put("cases", written);
+        Files.writeString(dir.resolve("cases.json"), ModelFormat.toMetadataJson(file), StandardCharsets.UTF_8);
+        return cases.size();
+    }
+
+    private static Map<String, Object> run(List<String> args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int status;
+        try (java.io.PrintWriter o = new java.io.PrintWriter(out); java.io.PrintWriter e = new java.io.PrintWriter(err)) {
+            status = SentimentCli.run(args.toArray(new String[0]), o, e);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("status", status);
+        result.put("stdout", out);
+        result.put("stderr", err);
+        return result;
+    }
+
+    /** The bytes of strings whose chars are all below U+0100 (each char one byte), else of their UTF-8. */
+    private static byte[] bytes(String... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (String part : parts) {
+            boolean latin1 = part.chars().allMatch(c -> c < 0x100);
+            out.writeBytes(part.getBytes(latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
     }
 
     /**

@@ -22,9 +22,10 @@ import java.util.Map;
 
 /**
  * Writes {@code samples/node/test-vectors.json}: for about twenty texts, the ids the Java encoder gives with the
- * English zoo model's vocabulary, and the probabilities the Java SDK gives. The Node sample ({@code samples/node},
- * {@code npm test}) runs the same model file with ONNX Runtime for Node on those ids and checks that it gets the
- * same probabilities; {@code NodeTestVectorsTest} checks that the committed file is still what Java gives.
+ * English zoo model's vocabulary, and the probabilities the Java SDK gives. The Node quick start ({@code samples/node},
+ * {@code npm test}) and the JavaScript package ({@code js/}) analyze the same raw texts with the same model file and
+ * check that they get the same ids and probabilities; {@code NodeTestVectorsTest} checks that the committed file is
+ * still what Java gives.
  *
  * <pre>
  * bin/sample NodeTestVectors samples/node/test-vectors.json

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.sentikit.Explanation;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
 import java.io.IOException;
@@ -33,7 +34,16 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /v1/analyze} with {@code {"text":"…"}} answers one result
  *       {@code {"text":…,"label":…,"score":…,"scores":{…}}} (the CLI's shape); with {@code {"texts":["…",…]}} it
  *       answers {@code {"results":[…]}} in the same order.</li>
+ *   <li>{@code POST /v1/explain}, with the same bodies, answers the same results, each with an
+ *       {@code "explanation"}: {@code [{"index":…,"token":…,"contribution":…},…]}, what each token adds to the
+ *       probability of the label (leave one token out, {@link SentimentAnalyzer#explain(String, String)}), largest
+ *       first, {@code index} its position among the text's tokens. It costs a run per token, so it takes at most
+ *       {@value #MAX_EXPLAIN_TEXTS} texts.</li>
  *   <li>{@code GET /health} answers {@code {"status":"ok","model":…,"labels":[…]}}.</li>
+ *   <li>{@code GET /} answers a page for people ({@code sentiment-page.html}): paste texts, see each label with
+ *       its scores and the text with every token shaded by its contribution. The page is one self-contained file
+ *       that calls {@code /health} and {@code /v1/explain}; a Content-Security-Policy keeps it from loading
+ *       anything else.</li>
  * </ul>
  *
  * <p>Errors are JSON too, {@code {"error":"…"}}: 400 for a body that is not a JSON object, a missing or mistyped
@@ -60,6 +70,16 @@ public final class SentimentServer implements AutoCloseable {
     public static final String ANALYZE = "/v1/analyze";
     /** The health endpoint. */
     public static final String HEALTH = "/health";
+    /** The explanation endpoint. */
+    public static final String EXPLAIN = "/v1/explain";
+    /** The page for people. */
+    public static final String PAGE = "/";
+    /** Texts of one explanation request at most: each costs a run of the model per token. */
+    public static final int MAX_EXPLAIN_TEXTS = 100;
+    /** The page may run its own inline script and style, and talk to this server; nothing else. */
+    static final String PAGE_POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+            + "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'";
+    private static final byte[] PAGE_HTML = page();
 
     /** A body this much over the limit is still read (and dropped) so that the client can read the 413. */
     static final int DRAIN_BYTES = 1 << 20;
@@ -200,13 +220,21 @@ public final class SentimentServer implements AutoCloseable {
                         allow(exchange, method, "POST");
                         body = analyze(readJson(exchange));
                         break;
+                    case EXPLAIN:
+                        allow(exchange, method, "POST");
+                        body = explain(readJson(exchange));
+                        break;
                     case HEALTH:
                         allow(exchange, method, "GET");
                         body = health();
                         break;
+                    case PAGE:
+                        allow(exchange, method, "GET");
+                        sendPage(exchange);
+                        return;
                     default:
                         throw new HttpError(404, "no such path: " + path + " (the paths are POST " + ANALYZE
-                                + " and GET " + HEALTH + ")");
+                                + ", POST " + EXPLAIN + ", GET " + HEALTH + " and GET " + PAGE + ", a page)");
                 }
                 send(exchange, 200, body);
             } catch (HttpError e) {
@@ -237,6 +265,38 @@ public final class SentimentServer implements AutoCloseable {
     }
 
     private Object analyze(JsonNode request) throws HttpError {
+        List<String> list = texts(request, limits.maxTexts());
+        List<Sentiment> sentiments = analyzer.analyzeAll(list);
+        List<Object> results = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            results.add(SentimentCli.toJson(list.get(i), sentiments.get(i)));
+        }
+        return request.has("text") ? results.get(0) : Map.of("results", results);
+    }
+
+    private Object explain(JsonNode request) throws HttpError {
+        List<String> list = texts(request, Math.min(MAX_EXPLAIN_TEXTS, limits.maxTexts()));
+        List<Sentiment> sentiments = analyzer.analyzeAll(list);
+        List<Object> results = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            Map<String, Object> result = SentimentCli.toJson(list.get(i), sentiments.get(i));
+            List<Map<String, Object>> tokens = new ArrayList<>();
+            for (Explanation.TokenContribution c : analyzer.explain(list.get(i), sentiments.get(i).label())
+                    .byMagnitude()) {
+                Map<String, Object> token = new LinkedHashMap<>();
+                token.put("index", c.index());
+                token.put("token", c.token());
+                token.put("contribution", c.contribution());
+                tokens.add(token);
+            }
+            result.put("explanation", tokens);
+            results.add(result);
+        }
+        return request.has("text") ? results.get(0) : Map.of("results", results);
+    }
+
+    /** The texts of a request body: {"text": "…"} (one) or {"texts": ["…", …]} (at most {@code max}). */
+    private static List<String> texts(JsonNode request, int max) throws HttpError {
         if (!request.isObject()) {
             throw new HttpError(400, "the body must be a JSON object, {\"text\": \"...\"} or {\"texts\": [\"...\"]}, "
                     + "not " + describe(request));
@@ -250,16 +310,14 @@ public final class SentimentServer implements AutoCloseable {
             if (!text.isTextual()) {
                 throw new HttpError(400, "\"text\" must be a string, not " + describe(text));
             }
-            Sentiment s = analyzer.analyze(text.textValue());
-            return SentimentCli.toJson(text.textValue(), s);
+            return List.of(text.textValue());
         }
         if (texts != null) {
             if (!texts.isArray()) {
                 throw new HttpError(400, "\"texts\" must be an array of strings, not " + describe(texts));
             }
-            if (texts.size() > limits.maxTexts()) {
-                throw new HttpError(413, "too many texts: " + texts.size() + ", at most " + limits.maxTexts()
-                        + " per request");
+            if (texts.size() > max) {
+                throw new HttpError(413, "too many texts: " + texts.size() + ", at most " + max + " per request");
             }
             List<String> list = new ArrayList<>(texts.size());
             for (int i = 0; i < texts.size(); i++) {
@@ -269,12 +327,7 @@ public final class SentimentServer implements AutoCloseable {
                 }
                 list.add(t.textValue());
             }
-            List<Sentiment> sentiments = analyzer.analyzeAll(list);
-            List<Object> results = new ArrayList<>(list.size());
-            for (int i = 0; i < list.size(); i++) {
-                results.add(SentimentCli.toJson(list.get(i), sentiments.get(i)));
-            }
-            return Map.of("results", results);
+            return list;
         }
         throw new HttpError(400, "missing field: give \"text\" (a string) or \"texts\" (an array of strings)");
     }
@@ -353,6 +406,25 @@ public final class SentimentServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    private static byte[] page() {
+        try (InputStream in = SentimentServer.class.getResourceAsStream("sentiment-page.html")) {
+            if (in == null) {
+                throw new IllegalStateException("sentiment-page.html is missing from the samples jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read sentiment-page.html from the samples jar", e);
+        }
+    }
+
+    private static void sendPage(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+        exchange.getResponseHeaders().set("Content-Security-Policy", PAGE_POLICY);
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        exchange.sendResponseHeaders(200, PAGE_HTML.length);
+        exchange.getResponseBody().write(PAGE_HTML);
     }
 
     private static void send(HttpExchange exchange, int status, Object body) throws IOException {

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, version = "sentikit sentiment 0.1.0",
         description = "Serves a model over HTTP: POST /v1/analyze with {\"text\": \"...\"} or {\"texts\": [...]}, "
-                + "GET /health. Runs until stopped (Ctrl-C), then finishes the running requests.")
+                + "POST /v1/explain (the same, with each token's contribution), GET /health, and a page for people "
+                + "at GET /. Runs until stopped (Ctrl-C), then finishes the running requests.")
 final class ServeCommand implements Callable<Integer> {
 
     /** Commands now serving, so that tests can stop them as a signal would. */
@@ -87,9 +88,10 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         RUNNING.add(this);
         InetSocketAddress at = server.address();
-        out.printf("serving %s (labels %s) on http://%s:%d with %d threads: POST %s, GET %s; Ctrl-C stops%n",
-                modelName(analyzer), analyzer.labels(), at.getHostString(), at.getPort(), limits.threads(),
-                SentimentServer.ANALYZE, SentimentServer.HEALTH);
+        out.printf("serving %s (labels %s) on http://%s:%d with %d threads: POST %s, POST %s, GET %s, and the "
+                + "page at http://%s:%d/; Ctrl-C stops%n", modelName(analyzer), analyzer.labels(), at.getHostString(),
+                at.getPort(), limits.threads(), SentimentServer.ANALYZE, SentimentServer.EXPLAIN, SentimentServer.HEALTH,
+                at.getHostString(), at.getPort());
         out.flush();
         stopped.await();
         RUNNING.remove(this);

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * samples/node/test-vectors.json, which the Node sample checks ONNX Runtime for Node against, is still what the
- * Java encoder and SDK give for the en zoo model.
+ * samples/node/test-vectors.json, which the Node quick start and the JavaScript package check their encoder and
+ * probabilities against, is still what the Java encoder and SDK give for the en zoo model.
  */
 class NodeTestVectorsTest {
 

@@ -125,6 +125,59 @@ class SentimentServerTest {
     }
 
     @Test
+    void explainGivesEachTokensContributionAsTheSdkDoes() throws Exception {
+        Reply r = send("POST", "/v1/explain", "{\"text\": \"Not bad at all, I really like it\"}");
+        assertEquals(200, r.status(), r.body().toString());
+        String text = "Not bad at all, I really like it";
+        Sentiment expected = analyzer.analyze(text);
+        assertResult(text, expected, r.body());
+        List<String> keys = new ArrayList<>();
+        r.body().fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("text", "label", "score", "scores", "explanation"), keys);
+        List<dev.sentikit.Explanation.TokenContribution> want = analyzer.explain(text, expected.label()).byMagnitude();
+        JsonNode got = r.body().get("explanation");
+        assertEquals(want.size(), got.size());
+        for (int i = 0; i < want.size(); i++) {
+            assertEquals(want.get(i).index(), got.get(i).get("index").asInt());
+            assertEquals(want.get(i).token(), got.get(i).get("token").asText());
+            assertEquals(want.get(i).contribution(), got.get(i).get("contribution").asDouble(), 1e-6);
+        }
+
+        List<String> texts = List.of("great", "", "不好");
+        JsonNode results = send("POST", "/v1/explain", JSON.writeValueAsString(java.util.Map.of("texts", texts)))
+                .body().get("results");
+        assertEquals(texts.size(), results.size());
+        for (int i = 0; i < texts.size(); i++) {
+            assertResult(texts.get(i), analyzer.analyze(texts.get(i)), results.get(i));
+            assertEquals(analyzer.explain(texts.get(i)).contributions().size(), results.get(i).get("explanation").size());
+        }
+        assertEquals(0, results.get(1).get("explanation").size(), "an empty text has no tokens");
+
+        List<String> many = java.util.Collections.nCopies(SentimentServer.MAX_EXPLAIN_TEXTS + 1, "a");
+        assertError(413, "at most " + SentimentServer.MAX_EXPLAIN_TEXTS,
+                send("POST", "/v1/explain", JSON.writeValueAsString(java.util.Map.of("texts", many))));
+        assertError(400, "\"text\" must be a string", send("POST", "/v1/explain", "{\"text\": 1}"));
+    }
+
+    @Test
+    void thePageIsOneFileThatLoadsNothingElse() throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("/")).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertEquals(200, r.statusCode());
+        assertEquals("text/html; charset=utf-8", r.headers().firstValue("Content-Type").orElse(null));
+        assertEquals(SentimentServer.PAGE_POLICY, r.headers().firstValue("Content-Security-Policy").orElse(null));
+        String page = r.body();
+        assertTrue(page.startsWith("<!doctype html>"), page.substring(0, 40));
+        // Every src and href is inline data; the script fetches only the service's own paths.
+        Matcher refs = Pattern.compile("(?:src|href)\\s*=\\s*\"([^\"]*)\"").matcher(page);
+        while (refs.find()) {
+            assertTrue(refs.group(1).startsWith("data:"), "the page refers to " + refs.group(1));
+        }
+        assertTrue(!page.contains("http://") && !page.contains("https://") && !page.contains("//cdn"), "an address");
+        assertTrue(page.contains("fetch('v1/explain'") && page.contains("fetch('health')"), "the page's calls");
+    }
+
+    @Test
     void badRequestsGetA4xxJsonError() throws Exception {
         assertError(400, "not valid JSON", post("{\"text\": "));
         assertError(400, "not valid JSON", post("{\"text\": \"a\"} trailing"));
@@ -199,7 +252,11 @@ class SentimentServerTest {
         assertEquals("GET", postHealth.raw().headers().firstValue("Allow").orElse(null));
         assertError(405, "method DELETE", send("DELETE", "/v1/analyze", null));
         assertError(404, "no such path: /v1/analyse", send("POST", "/v1/analyse", "{\"text\": \"a\"}"));
-        assertError(404, "no such path: /", send("GET", "/", null));
+        assertError(404, "no such path: /index.html", send("GET", "/index.html", null));
+        Reply postPage = send("POST", "/", "{}");
+        assertError(405, "use GET", postPage);
+        assertEquals("GET", postPage.raw().headers().firstValue("Allow").orElse(null));
+        assertError(405, "use POST", send("GET", "/v1/explain", null));
         assertError(404, "no such path: /v1/analyze/extra", send("POST", "/v1/analyze/extra", "{\"text\": \"a\"}"));
     }
 

@@ -51,12 +51,13 @@ final class WordsEncoder implements TextEncoder {
     private static final int CAPITAL_I_WITH_DOT_ABOVE = '\u0130';
     private static final char COMBINING_DOT_ABOVE = '\u0307';
 
-    // The classes of §4.4 (the low three bits of an INFO entry) and the facts kept beside them.
-    private static final int WORD = 0;
-    private static final int APOSTROPHE = 1;
-    private static final int SINGLE = 2;
-    private static final int FORMAT = 3;
-    private static final int SEPARATOR = 4;
+    // The classes of §4.4 (the low three bits of an INFO entry) and the facts kept beside them. The classes and
+    // kindOf/isMark are package-private for JsUnicodeDataTest, which writes them out for the JavaScript encoder.
+    static final int WORD = 0;
+    static final int APOSTROPHE = 1;
+    static final int SINGLE = 2;
+    static final int FORMAT = 3;
+    static final int SEPARATOR = 4;
     private static final int KIND = 7;
     /** General category Mn, Mc or Me. */
     private static final int MARK = 8;
@@ -604,14 +605,14 @@ final class WordsEncoder implements TextEncoder {
         return Normalizer.normalize(s, Normalizer.Form.NFKC).equals(s);
     }
 
-    private static boolean isMark(int cp) {
+    static boolean isMark(int cp) {
         int type = Character.getType(cp);
         return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
                 || type == Character.ENCLOSING_MARK;
     }
 
     /** The class of a code point (§4.4): APOSTROPHE, then Ideographic SINGLE, then by general category. */
-    private static int kindOf(int cp) {
+    static int kindOf(int cp) {
         if (cp == '\'' || cp == '\u2019') {
             return APOSTROPHE;
         }

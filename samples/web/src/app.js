@@ -1,0 +1,137 @@
+// The page: loads a zoo model with the sentikit package (js/src/web.js) on onnxruntime-web, and shows each text's
+// label and a bar per label. Everything comes from this page's own server: the bundle, onnxruntime-web's .wasm
+// files (ort/) and the model files (models/).
+import { ort, SentimentAnalyzer } from '../../../js/src/web.js';
+
+ort.env.wasm.wasmPaths = new URL('ort/', document.baseURI).href;
+ort.env.wasm.numThreads = 1; // threads need a cross-origin isolated page; one is enough for a few texts
+ort.env.logLevel = 'error';
+
+const $ = (id) => document.getElementById(id);
+const select = $('model');
+const status = $('status');
+const button = $('analyze');
+const textarea = $('texts');
+const results = $('results');
+const timing = $('timing');
+
+let analyzer = null;
+
+/** A probability as the page shows it: a percentage with two decimals (the probability to 1e-4). */
+function percent(p) {
+  return `${(100 * p).toFixed(2)} %`;
+}
+
+function megabytes(bytes) {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+function element(tag, attributes = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attributes)) {
+    if (k === 'class') {
+      e.className = v;
+    } else {
+      e.setAttribute(k, v);
+    }
+  }
+  e.append(...children);
+  return e;
+}
+
+function colour(label) {
+  return ['negative', 'neutral', 'positive'].includes(label) ? label : 'other';
+}
+
+async function load(model) {
+  button.disabled = true;
+  select.disabled = true;
+  results.replaceChildren();
+  timing.textContent = '';
+  status.className = 'muted';
+  status.textContent = `Loading ${model.name} (${megabytes(model.bytes)})…`;
+  const started = performance.now();
+  try {
+    await analyzer?.close();
+    analyzer = null;
+    const next = await SentimentAnalyzer.load(`models/${model.file}`);
+    analyzer = next;
+    const card = next.card;
+    status.textContent = `${model.name}: ${card.architecture}, ${card.encoder.scheme}, labels `
+      + `${next.labels.join(', ')}; loaded in ${Math.round(performance.now() - started)} ms`;
+    document.body.dataset.model = model.name;
+    button.disabled = false;
+  } catch (e) {
+    status.className = 'error';
+    status.textContent = `Cannot load ${model.name}: ${e.message}`;
+  } finally {
+    select.disabled = false;
+  }
+}
+
+function render(texts, sentiments) {
+  results.replaceChildren(...texts.map((text, i) => {
+    const s = sentiments[i];
+    const rows = analyzer.labels.map((label) => element('div', {
+      class: 'bar-row', 'data-label': label, 'data-probability': String(s.scores[label]),
+    },
+    element('span', { class: 'name' }, label),
+    element('span', { class: 'bar' }, element('span', {
+      class: `fill ${colour(label)}`, style: `width: ${(100 * s.scores[label]).toFixed(3)}%`,
+    })),
+    element('span', { class: 'value' }, percent(s.scores[label]))));
+    return element('article', { class: 'result', 'data-label': s.label },
+      element('p', { class: text.trim() === '' ? 'text empty' : 'text' }, text.trim() === '' ? '(empty)' : text),
+      element('p', { class: 'verdict' }, element('span', { class: `label ${colour(s.label)}` }, s.label),
+        `${percent(s.score)}`),
+      ...rows);
+  }));
+}
+
+async function analyze() {
+  if (analyzer === null) {
+    return;
+  }
+  const texts = textarea.value.split(/\r\n|\r|\n/);
+  while (texts.length > 1 && texts[texts.length - 1] === '') {
+    texts.pop();
+  }
+  button.disabled = true;
+  const started = performance.now();
+  try {
+    const sentiments = await analyzer.analyzeAll(texts);
+    render(texts, sentiments);
+    timing.textContent = `${texts.length} ${texts.length === 1 ? 'text' : 'texts'} in `
+      + `${Math.round(performance.now() - started)} ms`;
+    document.body.dataset.analyzed = String(Number(document.body.dataset.analyzed ?? 0) + 1);
+  } catch (e) {
+    timing.className = 'error';
+    timing.textContent = e.message;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function start() {
+  const models = await (await fetch('models/models.json')).json();
+  select.replaceChildren(...models.map((m) => element('option', { value: m.name }, `${m.name} (${megabytes(m.bytes)})`)));
+  const wanted = new URLSearchParams(location.search).get('model');
+  const first = models.find((m) => m.name === wanted) ?? models.find((m) => m.name === 'en-lite') ?? models[0];
+  select.value = first.name;
+  select.addEventListener('change', () => {
+    load(models.find((m) => m.name === select.value));
+  });
+  button.addEventListener('click', analyze);
+  textarea.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      analyze();
+    }
+  });
+  await load(first);
+}
+
+start().catch((e) => {
+  status.className = 'error';
+  status.textContent = `Cannot start: ${e.message}`;
+});

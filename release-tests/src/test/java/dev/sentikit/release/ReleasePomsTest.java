@@ -1,7 +1,6 @@
 package dev.sentikit.release;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.module.ModuleDescriptor;
@@ -17,8 +16,8 @@ import org.w3c.dom.Element;
 
 /**
  * What a repository such as Maven Central requires of every published pom, read from the pom.xml files (no build
- * needed): name, description, url, licences, scm, developers; one release version everywhere; a BOM that lists
- * every published jar.
+ * needed): name, description, url, licences, scm, developers; one version everywhere; a BOM that lists every
+ * published jar.
  */
 class ReleasePomsTest {
 
@@ -80,9 +79,9 @@ class ReleasePomsTest {
     }
 
     @Test
-    void oneReleaseVersionEverywhere() {
+    void oneVersionEverywhere() {
+        // A SNAPSHOT is allowed here (a development version); the release profile refuses one (enforcer).
         String version = Reactor.version();
-        assertFalse(version.endsWith("-SNAPSHOT"), "the build's version " + version + " is a SNAPSHOT");
         for (Reactor.Module m : reactor.modules) {
             assertEquals(version, m.version(), m.toString());
             Optional<Element> parent = Reactor.child(m.pom(), "parent");

@@ -7,10 +7,10 @@ sentikit_run() {
   local stamp="$root/$module/target/.sentikit-built"
   if [[ ! -f "$stamp" || ! -f "$cp_file" ]] || [[ -n "$(find "$root" \( -name .git -o -name target -o -name node_modules \) -prune -o \
       \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]]; then
-    echo "bin/$(basename "$0"): building $module (mvn install -DskipTests)…" >&2
+    echo "bin/$(basename "$0"): building $module (mvn install -DskipTests, without javadoc)…" >&2
     local log
     log="$(mktemp)"
-    if ! (cd "$root" && mvn -B -Dstyle.color=never -DskipTests install -pl "$module" -am) >"$log" 2>&1; then
+    if ! (cd "$root" && mvn -B -Dstyle.color=never -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true install -pl "$module" -am) >"$log" 2>&1; then
       cat "$log" >&2
       echo "bin/$(basename "$0"): the build failed (output above)" >&2
       rm -f "$log"

@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
  * bin/sample BatchCsv --input reviews.csv --column review --output reviews-scored.csv
  * </pre>
  */
-@Command(name = "BatchCsv", mixinStandardHelpOptions = true, version = "sentikit samples 0.1.0",
+@Command(name = "BatchCsv", mixinStandardHelpOptions = true,
         description = "Adds the columns label and p_LABEL (one per label of the model) to a CSV file with a header "
                 + "row, scoring the texts of one column.")
 public final class BatchCsv implements Callable<Integer> {

@@ -1,5 +1,6 @@
 package dev.sentikit.samples;
 
+import dev.sentikit.SentikitVersion;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -11,6 +12,7 @@ final class Cli {
     /** Runs {@code command} and returns its exit code (0 ok, 1 failure, 2 bad usage). */
     static int run(Object command, String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(command);
+        answerVersion(cli);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -42,6 +44,16 @@ final class Cli {
         }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.toString() : m;
+    }
+
+    /**
+     * Makes {@code --version} of the command and of every subcommand print the versions of Sentikit, ONNX Runtime,
+     * DJL and Java ({@link SentikitVersion#report}).
+     */
+    static void answerVersion(CommandLine cli) {
+        String name = cli.getCommandSpec().qualifiedName();
+        cli.getCommandSpec().versionProvider(() -> SentikitVersion.report(name).toArray(String[]::new));
+        cli.getSubcommands().values().forEach(Cli::answerVersion);
     }
 
     /** Runs {@code command} on the process's streams and exits with its code. */

@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
  * has {@code "explanation":[{"token":…,"contribution":…},…]}. {@code sentiment serve} runs the same analysis as
  * a REST service ({@link ServeCommand}).
  */
-@Command(name = "sentiment", mixinStandardHelpOptions = true, version = "sentikit sentiment 0.1.0",
+@Command(name = "sentiment", mixinStandardHelpOptions = true,
         description = "Analyzes the sentiment of texts with a Sentikit model (default: the English zoo model "
                 + "`en`) and prints one JSON object per text.",
         subcommands = ServeCommand.class)

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * {@code sentiment serve}: runs {@link SentimentServer} until the process is stopped (Ctrl-C or SIGTERM), then
  * stops gracefully: no new requests, running ones finish, the model is closed.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, version = "sentikit sentiment 0.1.0",
+@Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serves a model over HTTP: POST /v1/analyze with {\"text\": \"...\"} or {\"texts\": [...]}, "
                 + "POST /v1/explain (the same, with each token's contribution), GET /health, and a page for people "
                 + "at GET /. Runs until stopped (Ctrl-C), then finishes the running requests.")

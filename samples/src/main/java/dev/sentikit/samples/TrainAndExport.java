@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
  * <p>Needs {@code dev.sentikit:trainer} (DJL and PyTorch) at build time; the model file it writes needs only
  * {@code dev.sentikit:runtime-onnx} to run.
  */
-@Command(name = "TrainAndExport", mixinStandardHelpOptions = true, version = "sentikit samples 0.1.0",
+@Command(name = "TrainAndExport", mixinStandardHelpOptions = true,
         description = "Trains a model on a labelled file (TSV label<TAB>text, or CSV/JSONL with label and text "
                 + "columns), exports it to one ONNX file and analyzes TEXTs with that file.")
 public final class TrainAndExport implements Callable<Integer> {

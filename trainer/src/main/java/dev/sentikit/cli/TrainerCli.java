@@ -1,5 +1,6 @@
 package dev.sentikit.cli;
 
+import dev.sentikit.SentikitVersion;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
  * bin/trainer export   --format onnx --model runs/reviews --output reviews.onnx
  * </pre>
  */
-@Command(name = "trainer", mixinStandardHelpOptions = true, versionProvider = TrainerCli.Version.class,
+@Command(name = "trainer", mixinStandardHelpOptions = true,
         description = "Trains sentiment models on PyTorch through DJL, evaluates them, and exports them to ONNX.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, ExportCommand.class, SplitCommand.class,
                 CommandLine.HelpCommand.class})
@@ -29,6 +30,7 @@ public final class TrainerCli implements Runnable {
     /** Runs the CLI with the given streams and returns its exit code (0 ok, 1 failure, 2 bad usage). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new TrainerCli());
+        answerVersion(cli);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -43,11 +45,13 @@ public final class TrainerCli implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: train, evaluate or export");
     }
 
-    /** Prints the Sentikit version and the training engine's. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"sentikit trainer " + dev.sentikit.train.Versions.sentikit()};
-        }
+    /**
+     * Makes {@code --version} of the command and of every subcommand print the versions of Sentikit, ONNX Runtime,
+     * DJL with PyTorch, and Java ({@link SentikitVersion#report}), without starting PyTorch.
+     */
+    static void answerVersion(CommandLine cli) {
+        String name = cli.getCommandSpec().qualifiedName();
+        cli.getCommandSpec().versionProvider(() -> SentikitVersion.report(name).toArray(String[]::new));
+        cli.getSubcommands().values().forEach(TrainerCli::answerVersion);
     }
 }

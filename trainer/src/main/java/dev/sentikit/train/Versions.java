@@ -7,10 +7,9 @@ public final class Versions {
 
     private Versions() {}
 
-    /** The Sentikit version, from the jar's manifest, or {@code dev} when run from classes. */
+    /** The Sentikit version ({@link dev.sentikit.SentikitVersion#get}), also when run from classes. */
     public static String sentikit() {
-        String v = Versions.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return dev.sentikit.SentikitVersion.get();
     }
 
     /** The training engine, such as {@code DJL 0.33.0 / PyTorch 2.5.1}. */

@@ -22,7 +22,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * <pre>
  * spark-submit --class dev.sentikit.spark.examples.ScoreFile \
- *     --jars sentikit-model-en-0.1.0-SNAPSHOT.jar sentikit-spark-0.1.0-SNAPSHOT-all.jar \
+ *     --jars sentikit-model-en-0.2.0.jar sentikit-spark-0.2.0-all.jar \
  *     --input hdfs:///data/reviews.csv --column review --output hdfs:///data/reviews-scored.parquet
  * </pre>
  *

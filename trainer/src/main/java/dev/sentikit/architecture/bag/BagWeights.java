@@ -12,12 +12,16 @@ import java.util.Objects;
  * @param weight the output layer's weight, row-major {@code [labels][dim]}
  * @param bias the output layer's bias, {@code [labels]}
  * @param labels the number of labels
- * @throws IllegalArgumentException when a size is not positive, the weights exceed what an ONNX file can hold, an
- *     array's length does not match the sizes, or a value is not finite
- * @throws NullPointerException when an array is null
  */
 public record BagWeights(float[] embedding, int rows, int dim, float[] weight, float[] bias, int labels) {
 
+    /**
+     * Checks the sizes and values.
+     *
+     * @throws IllegalArgumentException when a size is not positive, the weights exceed what an ONNX file can hold,
+     *     an array's length does not match the sizes, or a value is not finite
+     * @throws NullPointerException when an array is null
+     */
     public BagWeights {
         Objects.requireNonNull(embedding, "embedding must not be null");
         Objects.requireNonNull(weight, "weight must not be null");

@@ -77,7 +77,7 @@ public final class FineTuneThroughput {
             boolean frozen = run.endsWith(":frozen");
             String base = frozen ? run.substring(0, run.indexOf(':')) : run;
             Architecture transformer = Architectures.parse("transformer");
-            Architecture.Defaults d = transformer.defaults();
+            Architecture.Defaults d = transformer.defaults(frozen);
             TrainingConfig.Builder builder = TrainingConfig.builder().optArchitecture(transformer).optEpochs(2)
                     .optBatchSize(BATCH_SIZE).optLearningRate(d.learningRate()).optWeightDecay(d.weightDecay())
                     .optClipNorm(d.clipNorm()).optLrDecay(d.lrDecay()).optPatience(2).optSeed(SEED)

@@ -33,6 +33,14 @@ public interface Architecture {
     Defaults defaults();
 
     /**
+     * The settings a run trains with when the user gives none, {@code frozen} when only the head trains
+     * ({@code --freeze-encoder}); the same as {@link #defaults()} unless the architecture has a frozen part.
+     */
+    default Defaults defaults(boolean frozen) {
+        return defaults();
+    }
+
+    /**
      * Whether the network's shape depends on {@link TrainingConfig#hiddenSize()} (a cnn's filters, a bilstm's state
      * size); only then does the model card record it, as {@code hidden_size}.
      */

@@ -114,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
     Float dropout;
 
     @Option(names = "--freeze-encoder", description = "transformer: train only the classification head on the "
-            + "base's frozen states (minutes on a CPU; less accurate).")
+            + "base's frozen states (minutes on a CPU; less accurate; default --lr 1e-3).")
     boolean freezeEncoder;
 
     @Option(names = "--labels", split = ",", paramLabel = "L1,L2,...",
@@ -131,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
     Integer batchSize;
 
     @Option(names = "--lr", description = "Adam learning rate (default: " + TrainingConfig.DEFAULT_LEARNING_RATE
-            + "; transformer: 3e-5).")
+            + "; transformer: 3e-5, or 1e-3 with --freeze-encoder).")
     Float learningRate;
 
     @Option(names = "--seed", defaultValue = "" + TrainingConfig.DEFAULT_SEED,
@@ -261,7 +261,7 @@ final class TrainCommand implements Callable<Integer> {
         String commandLine;
         if (recorded == null) {
             Architecture architecture = Architectures.parse(model);
-            Architecture.Defaults d = architecture.defaults();
+            Architecture.Defaults d = architecture.defaults(freezeEncoder);
             if (embeddings != null) {
                 int fileDim = dev.sentikit.train.PretrainedEmbeddings.dimension(embeddings);
                 if (!spec.commandLine().getParseResult().hasMatchedOption("--embedding-dim")) {

@@ -61,6 +61,29 @@ class TransformerCliTest {
     }
 
     @Test
+    void freezeEncoderDefaultsToTheHeadsLearningRate(@TempDir Path dir) throws Exception {
+        TinyBert.Written base = TinyBert.standard().write(dir.resolve("base"));
+        Path data = subset(dir);
+        for (String lr : new String[] {null, "2e-4"}) {
+            Path runDir = dir.resolve("run-" + lr);
+            List<String> args = new ArrayList<>(List.of("train", "--model", "transformer", "--base",
+                    base.onnx().toString(), "--base-tokenizer", base.tokenizer().toString(), "--data", data.toString(),
+                    "--output", runDir.toString(), "--epochs", "1", "--freeze-encoder", "--device", "cpu", "--no-cache",
+                    "--no-calibration", "--progress", "lines"));
+            if (lr != null) {
+                args.addAll(List.of("--lr", lr));
+            }
+            Run train = run(args.toArray(String[]::new));
+            assertEquals(0, train.code(), train.out() + train.err());
+            assertTrue(train.out().contains("fine-tuning the head on the frozen base"), train.out());
+            Map<String, Object> h = Checkpoint.read(runDir).card().provenance().hyperparameters();
+            assertEquals(lr == null ? 1e-3 : 2e-4, ((Number) h.get("learning_rate")).doubleValue(), 1e-9,
+                    "--lr " + lr + ": " + h);
+            assertEquals(Boolean.TRUE, h.get("freeze_encoder"));
+        }
+    }
+
+    @Test
     void trainExportQuantizeAndAnalyze(@TempDir Path dir) throws Exception {
         TinyBert.Written base = TinyBert.standard().write(dir.resolve("base"));
         Path data = subset(dir);

@@ -318,25 +318,13 @@ final class TrainCommand implements Callable<Integer> {
             commandLine = "trainer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         } else {
             config = recorded.config();
-            trainData = dataOptions.read(data, recorded.labels(), err);
-            checkSameData(data, trainData.sha256(), recorded.trainData(), recorded.trainSha256(), output, false);
-            train = DataOptions.toExamples(trainData);
+            RunData run = readRunData(recorded.labels(), recorded.trainData(), recorded.trainSha256(),
+                    recorded.validData(), recorded.validSha256(), config, output, err);
+            trainData = run.trainData();
+            train = run.train();
+            heldOut = run.heldOut();
+            validSha = recorded.validSha256();
             validName = recorded.validData();
-            if (recorded.validSha256() != null) {
-                if (valid == null) {
-                    throw new IllegalArgumentException("the run in " + output + " validated on "
-                            + recorded.validData() + ": give it again with --valid");
-                }
-                LabeledData validData = dataOptions.read(valid, recorded.labels(), err);
-                checkSameData(valid, validData.sha256(), recorded.validData(), recorded.validSha256(), output, true);
-                heldOut = DataOptions.toExamples(validData);
-                validSha = validData.sha256();
-            } else {
-                refuseValidForSplit(recorded.validData());
-                Split split = Split.stratified(train, config.validFraction(), config.seed());
-                train = split.train();
-                heldOut = split.heldOut();
-            }
             commandLine = recorded.commandLine();
         }
         out.printf("training %s on %d examples, validating on %d; labels %s; device %s%n",
@@ -444,24 +432,10 @@ final class TrainCommand implements Callable<Integer> {
                 card.encoder(), card.provenance().hyperparameters())));
         var provenance = card.provenance();
         TrainingConfig config = last.config();
-        LabeledData trainData = dataOptions.read(data, card.labels(), err);
-        checkSameData(data, trainData.sha256(), provenance.trainData(), provenance.trainSha256(), resume, false);
-        Examples train = DataOptions.toExamples(trainData);
-        Examples heldOut;
-        if (provenance.validSha256() != null) {
-            if (valid == null) {
-                throw new IllegalArgumentException("the run in " + resume + " validated on " + provenance.validData()
-                        + ": give it again with --valid");
-            }
-            LabeledData validData = dataOptions.read(valid, card.labels(), err);
-            checkSameData(valid, validData.sha256(), provenance.validData(), provenance.validSha256(), resume, true);
-            heldOut = DataOptions.toExamples(validData);
-        } else {
-            refuseValidForSplit(provenance.validData());
-            Split split = Split.stratified(train, config.validFraction(), config.seed());
-            train = split.train();
-            heldOut = split.heldOut();
-        }
+        RunData run = readRunData(card.labels(), provenance.trainData(), provenance.trainSha256(),
+                provenance.validData(), provenance.validSha256(), config, resume, err);
+        Examples train = run.train();
+        Examples heldOut = run.heldOut();
         Device[] devices = devices();
         out.printf("resuming %s (%s on %d examples, validating on %d; device %s)%n", resume,
                 config.architecture().id(), train.size(), heldOut.size(), Arrays.toString(devices));
@@ -512,6 +486,32 @@ final class TrainCommand implements Callable<Integer> {
         b.append(". --resume continues the run with its own settings: leave these options out or give the run's "
                 + "values. To train with the new ones, choose another --output (or --overwrite to replace the run)");
         throw new IllegalArgumentException(b.toString());
+    }
+
+    /** A run's data, read again: the training data, and the examples it trains and validates on. */
+    private record RunData(LabeledData trainData, Examples train, Examples heldOut) {}
+
+    /**
+     * Reads --data (and --valid) again for the run in {@code dir}, with its labels, and refuses files that are not
+     * the ones it recorded; without a recorded validation file, the run's own split of --data is made again.
+     */
+    private RunData readRunData(List<String> runLabels, String trainFile, String trainSha, String validFile,
+            String validSha, TrainingConfig config, Path dir, PrintWriter err) throws Exception {
+        LabeledData trainData = dataOptions.read(data, runLabels, err);
+        checkSameData(data, trainData.sha256(), trainFile, trainSha, dir, false);
+        Examples train = DataOptions.toExamples(trainData);
+        if (validSha == null) {
+            refuseValidForSplit(validFile);
+            Split split = Split.stratified(train, config.validFraction(), config.seed());
+            return new RunData(trainData, split.train(), split.heldOut());
+        }
+        if (valid == null) {
+            throw new IllegalArgumentException("the run in " + dir + " validated on " + validFile
+                    + ": give it again with --valid");
+        }
+        LabeledData validData = dataOptions.read(valid, runLabels, err);
+        checkSameData(valid, validData.sha256(), validFile, validSha, dir, true);
+        return new RunData(trainData, train, DataOptions.toExamples(validData));
     }
 
     /** Refuses data whose SHA-256 is not the run's, naming both files and both hashes. */

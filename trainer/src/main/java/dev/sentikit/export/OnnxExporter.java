@@ -9,6 +9,7 @@ import dev.sentikit.SentimentAnalyzer;
 import dev.sentikit.architecture.Architecture;
 import dev.sentikit.architecture.transformer.TransformerArchitecture;
 import dev.sentikit.export.graph.ModelGraphs;
+import dev.sentikit.export.graph.GraphSupport;
 import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.ModelFormat;
 import dev.sentikit.train.Checkpoint;
@@ -103,7 +104,8 @@ public final class OnnxExporter {
             }
             if (options.quantization() != Architecture.Quantization.NONE) {
                 byte[] fp32 = bytes;
-                bytes = ModelGraphs.build(trained.block(), props, Versions.sentikit(), options).toByteArray();
+                OnnxMl.ModelProto int8 = ModelGraphs.build(trained.block(), props, Versions.sentikit(), options);
+                bytes = int8.toByteArray();
                 float[][] reference = probabilities(fp32, texts, card.labels(), output + " (float32)");
                 quantized = compare(reference, card.labels(), bytes, texts, output.toString(), INT8_TOLERANCE);
                 if (!quantized.passed()) {
@@ -116,7 +118,8 @@ public final class OnnxExporter {
                 Map<String, Object> metrics = new java.util.LinkedHashMap<>(card.metrics());
                 metrics.put("quantization", quantization);
                 card = card.withMetrics(metrics);
-                bytes = ModelGraphs.build(trained.block(), metadata(card, checkpoint), Versions.sentikit(), options)
+                // The same graph, with the card that records the measurement.
+                bytes = GraphSupport.withMetadata(int8.toBuilder().clearMetadataProps(), metadata(card, checkpoint))
                         .toByteArray();
             }
         }

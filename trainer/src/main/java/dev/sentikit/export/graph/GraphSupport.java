@@ -194,7 +194,7 @@ public final class GraphSupport {
     }
 
     /** Adds the metadata to the model in their order (no null key or value) and builds it. */
-    static OnnxMl.ModelProto withMetadata(OnnxMl.ModelProto.Builder model, Map<String, String> metadataProps) {
+    public static OnnxMl.ModelProto withMetadata(OnnxMl.ModelProto.Builder model, Map<String, String> metadataProps) {
         for (Map.Entry<String, String> e : metadataProps.entrySet()) {
             model.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder()
                     .setKey(Objects.requireNonNull(e.getKey(), "metadata key must not be null"))

@@ -19,7 +19,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code trainer split}: seeded, stratified train / validation / test files from one labelled file. */
 @Command(name = "split", mixinStandardHelpOptions = true,
         description = "Splits a labelled file into train.tsv, valid.tsv and test.tsv (label<TAB>text), stratified by "
-                + "label and seeded, so that a test split is set aside before any training or model selection.")
+                + "label and seeded, so that a test split is set aside before any training or model selection. "
+                + "Each file keeps the rows in the input's order: to train on part of train.tsv, draw the rows at "
+                + "random rather than take its first lines, which may all come from one source.")
 final class SplitCommand implements Callable<Integer> {
 
     @Spec

@@ -114,7 +114,8 @@ final class TrainCommand implements Callable<Integer> {
     Float dropout;
 
     @Option(names = "--freeze-encoder", description = "transformer: train only the classification head on the "
-            + "base's frozen states (minutes on a CPU; less accurate; default --lr 1e-3).")
+            + "base's states, computed once (minutes on a CPU; less accurate; defaults --lr 1e-3, --epochs 20, "
+            + "--patience 3).")
     boolean freezeEncoder;
 
     @Option(names = "--labels", split = ",", paramLabel = "L1,L2,...",
@@ -123,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
     List<String> labels;
 
     @Option(names = "--epochs", description = "Epochs (default: " + TrainingConfig.DEFAULT_EPOCHS
-            + "; transformer: 3).")
+            + "; transformer: 3, or 20 with --freeze-encoder).")
     Integer epochs;
 
     @Option(names = "--batch-size", description = "Examples per step (default: " + TrainingConfig.DEFAULT_BATCH_SIZE
@@ -195,7 +196,7 @@ final class TrainCommand implements Callable<Integer> {
     Path embeddings;
 
     @Option(names = "--patience", paramLabel = "N", description = "Stop after N epochs without a "
-            + "better validation macro-F1 (default: 0, never; transformer: 1).")
+            + "better validation macro-F1 (default: 0, never; transformer: 1, or 3 with --freeze-encoder).")
     Integer patience;
 
     @Option(names = "--no-calibration", description = "Do not fit a temperature on the validation split (by default "

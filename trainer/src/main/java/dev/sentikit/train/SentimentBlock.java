@@ -1,6 +1,7 @@
 package dev.sentikit.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -50,6 +51,24 @@ public abstract class SentimentBlock extends AbstractBlock {
 
     /** The bias [labels] of the last linear layer. */
     public abstract Parameter bias();
+
+    /**
+     * Called by the trainer once the run's parameters are in place, before its first step (and again when a run
+     * resumes), with every text the run will feed the block: its training texts, then its validation texts, each
+     * encoded without padding. A block whose lower layers do not train may compute their output for these texts
+     * once, in a fixed order, instead of in every epoch; it must then give what it gives without them, so that the
+     * run and its resumed twin stay bit-identical. The default keeps nothing.
+     *
+     * @param manager the manager of the run, on its first device; what is kept belongs to it
+     * @param progress where a long computation tells how far it is, a line at a time
+     * @return a line for the user about what was computed, or null
+     */
+    public String precompute(int[][] texts, NDManager manager, java.util.function.Consumer<String> progress) {
+        return null;
+    }
+
+    /** Drops what {@link #precompute} kept; the trainer calls it when the run ends. */
+    public void releasePrecomputed() {}
 
     /** 1 where the id is not padding, 0 where it is, as float [batch, sequence]. */
     protected static NDArray mask(NDArray ids) {

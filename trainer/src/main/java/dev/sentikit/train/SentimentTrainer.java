@@ -277,6 +277,11 @@ public final class SentimentTrainer {
                                     : firstBatch > 0 ? "epoch " + firstEpoch + " at batch " + (firstBatch + 1) + " of "
                                             + batches : "epoch " + firstEpoch));
                 }
+                String precomputed = finished ? null : block.precompute(runTexts(trainIds, valid, encoder),
+                        trainer.getManager(), listener::message);
+                if (precomputed != null) {
+                    listener.message(precomputed);
+                }
                 for (int epoch = firstEpoch; epoch <= config.epochs() && !finished; epoch++) {
                     long start = System.nanoTime();
                     int[] order = batchOrder(trainIds, config.batchSize(), config.batching(),
@@ -348,6 +353,7 @@ public final class SentimentTrainer {
                     listener.epochEnded(result);
                     // early stopping (finished): no better validation macro-F1 for `patience` epochs
                 }
+                block.releasePrecomputed();
             }
         } catch (EngineException e) {
             throw outOfMemory(e, config.batchSize(), config.accumulate());
@@ -377,6 +383,15 @@ public final class SentimentTrainer {
                     .withReliability(valid.targets(), before, config.calibrate() ? after : null), outputDir);
         }
         return checkpoint;
+    }
+
+    /** The texts a run feeds its block, for {@link SentimentBlock#precompute}: training, then validation. */
+    private static int[][] runTexts(int[][] trainIds, Examples valid, TextEncoder encoder) {
+        int[][] all = java.util.Arrays.copyOf(trainIds, trainIds.length + valid.size());
+        for (int i = 0; i < valid.size(); i++) {
+            all[trainIds.length + i] = encoder.encode(valid.texts().get(i));
+        }
+        return all;
     }
 
     /**

@@ -36,11 +36,13 @@ public final class TransformerArchitecture implements Architecture {
             TrainingConfig.LrDecay.LINEAR, 1);
 
     /**
-     * With {@code --freeze-encoder}: the same, but AdamW at 1e-3. Only the head learns, a linear layer on fixed
-     * states, which needs the step of a logistic regression: at 3e-5 its loss barely moves in 3 epochs.
+     * With {@code --freeze-encoder}: only the head learns, a linear layer on fixed states computed once
+     * ({@link TransformerBlock#precompute}), a logistic regression: AdamW at 1e-3 (at 3e-5 its loss barely moves),
+     * up to 20 epochs (an epoch costs seconds), stopping after 3 without a better validation macro-F1. On 3,000
+     * VADER texts it stops after 12 epochs at validation macro-F1 0.636; with 3 epochs it reached 0.543.
      */
-    public static final Defaults FROZEN_DEFAULTS = new Defaults(3, 32, 1e-3f, 128, 0.01f, 1.0f, 0.1,
-            TrainingConfig.LrDecay.LINEAR, 1);
+    public static final Defaults FROZEN_DEFAULTS = new Defaults(20, 32, 1e-3f, 128, 0.01f, 1.0f, 0.1,
+            TrainingConfig.LrDecay.LINEAR, 3);
 
     /** The base read last, kept so that configuring and training one run read the files once. */
     private static Loaded last;

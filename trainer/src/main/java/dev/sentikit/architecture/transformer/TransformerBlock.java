@@ -2,7 +2,9 @@ package dev.sentikit.architecture.transformer;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -18,7 +20,13 @@ import ai.djl.util.PairList;
 import dev.sentikit.train.SentimentBlock;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A BERT-layout encoder with a classification head, built from DJL's primitives: the architecture of Hugging Face
@@ -48,6 +56,9 @@ public final class TransformerBlock extends SentimentBlock {
     private final List<Layer> layerParameters = new ArrayList<>();
     private final Parameter weight;
     private final Parameter bias;
+    private boolean encoderFrozen;
+    /** With a frozen encoder, the pooled states of the run's texts ({@link #precompute}), or null. */
+    private FrozenStates frozenStates;
 
     /** The parameters of one encoder layer. */
     record Layer(Parameter qkvWeight, Parameter qkvBias, Parameter attentionOutWeight, Parameter attentionOutBias,
@@ -144,12 +155,112 @@ public final class TransformerBlock extends SentimentBlock {
         return p != weight && p != bias;
     }
 
-    /** Freezes every encoder parameter, so that only the head trains ({@code --freeze-encoder}). */
+    /**
+     * Freezes every encoder parameter, so that only the head trains ({@code --freeze-encoder}). The encoder then
+     * runs as a fixed feature extractor, without dropout inside it also in training (dropout stays before the
+     * head), so that it gives each text the same states in every step and {@link #precompute} can keep them.
+     */
     public void freezeEncoder() {
         for (ai.djl.util.Pair<String, Parameter> p : getParameters()) {
             if (isEncoder(p.getValue())) {
                 p.getValue().freeze(true);
             }
+        }
+        encoderFrozen = true;
+    }
+
+    /** The most memory the pooled states of a frozen encoder may take: beyond it each batch runs the encoder. */
+    static final long FROZEN_STATES_BYTES = 2L << 30;
+
+    private static final long PROGRESS_EVERY_NANOS = 30_000_000_000L;
+
+    /**
+     * With a frozen encoder: computes the pooled states of {@code texts} once (longest first, in batches of
+     * {@link #predictBatchSize()}, always in the same order, so that a resumed run gets the same values), so that a
+     * training step and a validation pass run only the head. A text that was not among them still goes through
+     * the encoder. Without a frozen encoder, nothing.
+     */
+    @Override
+    public String precompute(int[][] texts, NDManager manager, Consumer<String> progress) {
+        releasePrecomputed();
+        if (!encoderFrozen) {
+            return null;
+        }
+        long start = System.nanoTime();
+        java.util.Set<FrozenStates.Key> distinct = new java.util.LinkedHashSet<>();
+        for (int[] text : texts) {
+            distinct.add(FrozenStates.Key.of(text));
+        }
+        List<FrozenStates.Key> unique = new ArrayList<>(distinct);
+        if (unique.isEmpty()) {
+            return null;
+        }
+        long bytes = (long) unique.size() * shape.hidden() * Float.BYTES;
+        if (bytes > FROZEN_STATES_BYTES) {
+            return String.format(Locale.ROOT, "frozen encoder: the states of %,d texts would take %,d MB; the "
+                    + "encoder runs in every step instead", unique.size(), bytes >> 20);
+        }
+        Integer[] order = new Integer[unique.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt((Integer i) -> -unique.get(i).length()));
+        Map<FrozenStates.Key, Integer> rows = new HashMap<>(); // a text's row: its place in that order
+        for (int r = 0; r < order.length; r++) {
+            rows.put(unique.get(order[r]), r);
+        }
+        progress.accept(String.format(Locale.ROOT, "frozen encoder: computing the states of %,d texts once",
+                unique.size()));
+        NDManager kept = manager.newSubManager();
+        NDList batches = new NDList();
+        int size = predictBatchSize();
+        long told = System.nanoTime();
+        for (int from = 0; from < order.length; from += size) {
+            long now = System.nanoTime();
+            if (now - told > PROGRESS_EVERY_NANOS) {
+                told = now;
+                // longest first: the rest goes faster than the pace so far
+                progress.accept(String.format(Locale.ROOT, "frozen encoder: %,d of %,d texts (%.0f s)", from,
+                        order.length, (now - start) / 1e9));
+            }
+            int to = Math.min(order.length, from + size);
+            int width = Math.max(1, unique.get(order[from]).length());
+            long[] ids = new long[(to - from) * width];
+            for (int r = from; r < to; r++) {
+                int[] t = unique.get(order[r]).ids();
+                for (int c = 0; c < t.length; c++) {
+                    ids[(r - from) * width + c] = t[c];
+                }
+            }
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray batch = sub.create(ids, new Shape(to - from, width));
+                NDArray states = pool(encode(new ParameterStore(sub, false), batch, false), batch);
+                states.attach(kept);
+                batches.add(states);
+            }
+        }
+        NDArray all = batches.head();
+        if (batches.size() > 1) {
+            all = NDArrays.concat(batches);
+            all.attach(kept);
+            batches.close();
+        }
+        frozenStates = new FrozenStates(rows, all, kept);
+        return String.format(Locale.ROOT, "frozen encoder: computed the states of %,d texts once (%.1f s, %,d MB); "
+                + "each step trains the head only", unique.size(), (System.nanoTime() - start) / 1e9,
+                Math.max(1, bytes >> 20));
+    }
+
+    /** What {@link #precompute} kept, or null. */
+    FrozenStates frozenStates() {
+        return frozenStates;
+    }
+
+    @Override
+    public void releasePrecomputed() {
+        if (frozenStates != null) {
+            frozenStates.close();
+            frozenStates = null;
         }
     }
 
@@ -167,7 +278,7 @@ public final class TransformerBlock extends SentimentBlock {
         int h = shape.hidden();
         set(embedding, base.get("embeddings.word_embeddings.weight"));
         set(positionEmbedding, base.get("embeddings.position_embeddings.weight"));
-        set(tokenTypeEmbedding, java.util.Arrays.copyOf(base.get("embeddings.token_type_embeddings.weight"), h));
+        set(tokenTypeEmbedding, Arrays.copyOf(base.get("embeddings.token_type_embeddings.weight"), h));
         set(embeddingGamma, base.get("embeddings.LayerNorm.weight"));
         set(embeddingBeta, base.get("embeddings.LayerNorm.bias"));
         for (int l = 0; l < shape.layers(); l++) {
@@ -217,18 +328,23 @@ public final class TransformerBlock extends SentimentBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray ids = inputs.singletonOrThrow();
-        NDArray states = encode(store, ids, training);
         Device device = ids.getDevice();
-        NDArray pooled;
-        if (shape.pooling() == TransformerShape.Pooling.CLS) {
-            pooled = states.get(":, 0, :");
-        } else {
-            NDArray mask = mask(ids); // [B, T]
-            NDArray sum = states.mul(mask.expandDims(2)).sum(new int[] {1});
-            pooled = sum.div(mask.sum(new int[] {1}, true).maximum(1f));
+        NDArray pooled = frozenStates == null ? null : frozenStates.find(ids);
+        if (pooled == null) {
+            pooled = pool(encode(store, ids, training && !encoderFrozen), ids);
         }
         pooled = Dropout.dropout(pooled, shape.dropout(), training).singletonOrThrow();
         return Linear.linear(pooled, store.getValue(weight, device, training), store.getValue(bias, device, training));
+    }
+
+    /** The base's pooling of {@code states} [batch, sequence, hidden]: [batch, hidden]. */
+    private NDArray pool(NDArray states, NDArray ids) {
+        if (shape.pooling() == TransformerShape.Pooling.CLS) {
+            return states.get(":, 0, :");
+        }
+        NDArray mask = mask(ids); // [B, T]
+        NDArray sum = states.mul(mask.expandDims(2)).sum(new int[] {1});
+        return sum.div(mask.sum(new int[] {1}, true).maximum(1f));
     }
 
     /** The encoder's hidden states [batch, sequence, hidden]: what the base's {@code last_hidden_state} gives. */

@@ -79,6 +79,8 @@ class TransformerCliTest {
             Map<String, Object> h = Checkpoint.read(runDir).card().provenance().hyperparameters();
             assertEquals(lr == null ? 1e-3 : 2e-4, ((Number) h.get("learning_rate")).doubleValue(), 1e-9,
                     "--lr " + lr + ": " + h);
+            assertEquals(3, ((Number) h.get("patience")).intValue(), h.toString());
+            assertTrue(train.out().contains("frozen encoder: computed the states of "), train.out());
             assertEquals(Boolean.TRUE, h.get("freeze_encoder"));
         }
     }

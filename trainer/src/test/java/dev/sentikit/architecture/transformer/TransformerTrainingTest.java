@@ -13,6 +13,8 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import dev.sentikit.architecture.Architecture;
 import dev.sentikit.architecture.Architectures;
+import dev.sentikit.eval.SentimentEvaluation;
+import dev.sentikit.eval.SentimentEvaluator;
 import dev.sentikit.train.Checkpoint;
 import dev.sentikit.train.EpochResult;
 import dev.sentikit.train.Examples;
@@ -29,9 +31,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Fine-tuning the {@link TinyBert tiny base} through {@link SentimentTrainer}: {@code --freeze-encoder} trains the
@@ -127,6 +132,27 @@ class TransformerTrainingTest {
     }
 
     /**
+     * A frozen run validates on the states it computed once; the model it saves computes them with its encoder. Both
+     * must score the validation texts alike.
+     */
+    @Test
+    void aFrozenRunsValidationIsItsSavedModels(@TempDir Path tmp) throws Exception {
+        TinyBert.Written base = TinyBert.standard().write(tmp.resolve("base"));
+        TrainingConfig config = config(base, true).optEpochs(3).build();
+        Checkpoint checkpoint = trainStraight(config, tmp.resolve("run"), new TrainingListener() {});
+        @SuppressWarnings("unchecked")
+        Map<String, Object> validation = (Map<String, Object>) checkpoint.card().metrics().get("validation");
+        try (TrainedModel trained = TrainedModel.load(checkpoint, Device.cpu())) {
+            float[][] probabilities = trained.probabilities(valid.texts());
+            SentimentEvaluation evaluation = new SentimentEvaluator("saved").evaluate(valid.labels(), valid.targets(),
+                    probabilities);
+            assertEquals(((Number) validation.get("accuracy")).doubleValue(), evaluation.accuracy(), 1e-12,
+                    "the run's validation accuracy against its saved model's");
+            assertEquals(((Number) validation.get("macro_f1")).doubleValue(), evaluation.macroF1(), 1e-12);
+        }
+    }
+
+    /**
      * Clipping by global norm scales the gradients before Adam sees them. Adam's first step moves each parameter
      * by {@code lr · g / (|g| + ε/√(1 − β2))}: about {@code lr} wherever |g| is well above 3e-7, and at most
      * {@code lr · c / (c + ε/√(1 − β2))} once the gradients are scaled to a global norm c. With c = 1e-8 that is 3% of
@@ -217,10 +243,15 @@ class TransformerTrainingTest {
         assertTrue(LastCheckpoint.find(resumed, m -> {}).state().finished());
     }
 
-    @Test
-    void resumingMidEpochGivesBitIdenticalParameters(@TempDir Path tmp) throws Exception {
+    /**
+     * With a frozen encoder the resumed run computes the states of the texts again, in the same order: the same
+     * values, so the same parameters.
+     */
+    @ParameterizedTest(name = "frozen encoder: {0}")
+    @ValueSource(booleans = {false, true})
+    void resumingMidEpochGivesBitIdenticalParameters(boolean frozen, @TempDir Path tmp) throws Exception {
         TinyBert.Written base = TinyBert.standard().write(tmp.resolve("base"));
-        TrainingConfig config = config(base, false).optCheckpointEvery(3).build();
+        TrainingConfig config = config(base, frozen).optCheckpointEvery(3).build();
         Path straight = tmp.resolve("a").resolve("run");
         Path resumed = tmp.resolve("b").resolve("run");
         trainStraight(config, straight, new TrainingListener() {});

@@ -55,7 +55,7 @@ public abstract class SentimentBlock extends AbstractBlock {
     /**
      * Called by the trainer once the run's parameters are in place, before its first step (and again when a run
      * resumes), with every text the run will feed the block: its training texts, then its validation texts, each
-     * encoded without padding. A block whose lower layers do not train may compute their output for these texts
+     * encoded without padding, made only when the block asks for them. A block whose lower layers do not train may compute their output for these texts
      * once, in a fixed order, instead of in every epoch; it must then give what it gives without them, so that the
      * run and its resumed twin stay bit-identical. The default keeps nothing.
      *
@@ -63,7 +63,8 @@ public abstract class SentimentBlock extends AbstractBlock {
      * @param progress where a long computation tells how far it is, a line at a time
      * @return a line for the user about what was computed, or null
      */
-    public String precompute(int[][] texts, NDManager manager, java.util.function.Consumer<String> progress) {
+    public String precompute(java.util.function.Supplier<int[][]> texts, NDManager manager,
+            java.util.function.Consumer<String> progress) {
         return null;
     }
 

@@ -277,7 +277,7 @@ public final class SentimentTrainer {
                                     : firstBatch > 0 ? "epoch " + firstEpoch + " at batch " + (firstBatch + 1) + " of "
                                             + batches : "epoch " + firstEpoch));
                 }
-                String precomputed = finished ? null : block.precompute(runTexts(trainIds, valid, encoder),
+                String precomputed = finished ? null : block.precompute(() -> runTexts(trainIds, valid, encoder),
                         trainer.getManager(), listener::message);
                 if (precomputed != null) {
                     listener.message(precomputed);

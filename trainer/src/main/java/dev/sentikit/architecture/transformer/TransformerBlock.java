@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A BERT-layout encoder with a classification head, built from DJL's primitives: the architecture of Hugging Face
@@ -181,14 +182,14 @@ public final class TransformerBlock extends SentimentBlock {
      * the encoder. Without a frozen encoder, nothing.
      */
     @Override
-    public String precompute(int[][] texts, NDManager manager, Consumer<String> progress) {
+    public String precompute(Supplier<int[][]> texts, NDManager manager, Consumer<String> progress) {
         releasePrecomputed();
         if (!encoderFrozen) {
             return null;
         }
         long start = System.nanoTime();
         java.util.Set<FrozenStates.Key> distinct = new java.util.LinkedHashSet<>();
-        for (int[] text : texts) {
+        for (int[] text : texts.get()) {
             distinct.add(FrozenStates.Key.of(text));
         }
         List<FrozenStates.Key> unique = new ArrayList<>(distinct);
@@ -200,14 +201,10 @@ public final class TransformerBlock extends SentimentBlock {
             return String.format(Locale.ROOT, "frozen encoder: the states of %,d texts would take %,d MB; the "
                     + "encoder runs in every step instead", unique.size(), bytes >> 20);
         }
-        Integer[] order = new Integer[unique.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.comparingInt((Integer i) -> -unique.get(i).length()));
+        unique.sort(Comparator.comparingInt(FrozenStates.Key::length).reversed()); // stable: ties keep their order
         Map<FrozenStates.Key, Integer> rows = new HashMap<>(); // a text's row: its place in that order
-        for (int r = 0; r < order.length; r++) {
-            rows.put(unique.get(order[r]), r);
+        for (int r = 0; r < unique.size(); r++) {
+            rows.put(unique.get(r), r);
         }
         progress.accept(String.format(Locale.ROOT, "frozen encoder: computing the states of %,d texts once",
                 unique.size()));
@@ -215,19 +212,19 @@ public final class TransformerBlock extends SentimentBlock {
         NDList batches = new NDList();
         int size = predictBatchSize();
         long told = System.nanoTime();
-        for (int from = 0; from < order.length; from += size) {
+        for (int from = 0; from < unique.size(); from += size) {
             long now = System.nanoTime();
             if (now - told > PROGRESS_EVERY_NANOS) {
                 told = now;
                 // longest first: the rest goes faster than the pace so far
                 progress.accept(String.format(Locale.ROOT, "frozen encoder: %,d of %,d texts (%.0f s)", from,
-                        order.length, (now - start) / 1e9));
+                        unique.size(), (now - start) / 1e9));
             }
-            int to = Math.min(order.length, from + size);
-            int width = Math.max(1, unique.get(order[from]).length());
+            int to = Math.min(unique.size(), from + size);
+            int width = Math.max(1, unique.get(from).length());
             long[] ids = new long[(to - from) * width];
             for (int r = from; r < to; r++) {
-                int[] t = unique.get(order[r]).ids();
+                int[] t = unique.get(r).ids();
                 for (int c = 0; c < t.length; c++) {
                     ids[(r - from) * width + c] = t[c];
                 }

@@ -51,8 +51,8 @@ class FrozenStatesTest {
                 b.bias().getArray().set(java.nio.FloatBuffer.wrap(new float[] {0.1f, -0.2f, 0.3f}));
             }
 
-            assertNull(reference.precompute(ids, manager, m -> {}), "an encoder that trains keeps nothing");
-            String note = frozen.precompute(ids, manager, m -> {});
+            assertNull(reference.precompute(() -> ids, manager, m -> {}), "an encoder that trains keeps nothing");
+            String note = frozen.precompute(() -> ids, manager, m -> {});
             assertNotNull(note);
             assertTrue(note.contains("computed the states of " + (texts.size() - duplicates(ids)) + " texts"), note);
 

@@ -277,6 +277,10 @@ public final class SentimentTrainer {
                                     : firstBatch > 0 ? "epoch " + firstEpoch + " at batch " + (firstBatch + 1) + " of "
                                             + batches : "epoch " + firstEpoch));
                 }
+                if (!finished) {
+                    // Hours of training that export would refuse are stopped here, before the first step.
+                    GraphParity.check(architecture, block, trainIds, trainer.getManager());
+                }
                 String precomputed = finished ? null : block.precompute(() -> runTexts(trainIds, valid, encoder),
                         trainer.getManager(), listener::message);
                 if (precomputed != null) {

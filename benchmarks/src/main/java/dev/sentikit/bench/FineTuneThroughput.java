@@ -8,12 +8,11 @@ import dev.sentikit.train.data.LabeledData;
 import dev.sentikit.model.ModelFormat;
 import dev.sentikit.text.EncoderSpec;
 import dev.sentikit.text.TextEncoder;
-import dev.sentikit.train.EpochResult;
+import dev.sentikit.train.report.EpochResult;
 import dev.sentikit.train.Examples;
 import dev.sentikit.train.SentimentTrainer;
 import dev.sentikit.train.Split;
 import dev.sentikit.train.TrainingConfig;
-import dev.sentikit.architecture.transformer.TransformerShape;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,14 +80,14 @@ public final class FineTuneThroughput {
             boolean frozen = run.endsWith(":frozen");
             String base = frozen ? run.substring(0, run.indexOf(':')) : run;
             Architecture transformer = Architectures.parse("transformer");
-            Architecture.Defaults d = transformer.defaults(frozen);
-            TrainingConfig.Builder builder = TrainingConfig.builder().optArchitecture(transformer).optEpochs(2)
+            Architecture.Configured configured = transformer.configure(new Architecture.Options(null, 0, false, null,
+                    0, null, base, null, null, null, frozen), System.err::println);
+            Architecture.Defaults d = transformer.defaults(configured.settings());
+            TrainingConfig.Builder builder = TrainingConfig.builder()
+                    .optArchitecture(transformer, configured.settings()).optEncoder(configured.encoder()).optEpochs(2)
                     .optBatchSize(BATCH_SIZE).optLearningRate(d.learningRate()).optWeightDecay(d.weightDecay())
                     .optClipNorm(d.clipNorm()).optLrDecay(d.lrDecay()).optPatience(2).optSeed(SEED)
                     .optCalibrate(false).optBatching(TrainingConfig.Batching.BUCKETED);
-            transformer.configure(builder, new Architecture.Options(d.maxTokens(), false, 0, false,
-                    TrainingConfig.DEFAULT_EMBEDDING_DIM, TrainingConfig.DEFAULT_HIDDEN_SIZE, base, null, null, null,
-                    frozen), System.err::println);
             TrainingConfig config = builder.build();
             System.err.println("== " + run + ": Sentikit (DJL), " + train.size() + " texts");
             List<Double> java = new ArrayList<>();
@@ -136,7 +135,7 @@ public final class FineTuneThroughput {
      */
     private static String writeIds(Path base, Examples train, TrainingConfig config, Architecture transformer)
             throws IOException {
-        Architecture.Prepared prepared = transformer.prepare(config, s -> { });
+        Architecture.Prepared prepared = transformer.prepare(config.settings(), config.encoder(), s -> { });
         EncoderSpec spec = config.encoder();
         TextEncoder encoder = TextEncoder.of(spec, prepared.vocabulary());
         int[][] ids = new int[train.size()][];
@@ -147,18 +146,19 @@ public final class FineTuneThroughput {
         }
         int[] order = SentimentTrainer.batchOrder(ids, BATCH_SIZE, TrainingConfig.Batching.BUCKETED, SEED * 31 + 1);
         long cells = PythonTwin.paddedCells(ids, order, BATCH_SIZE);
-        TransformerShape shape = config.transformer();
+        Map<String, Object> hyperparameters = config.toMap();
+        Map<?, ?> shape = (Map<?, ?>) hyperparameters.get("transformer"); // as the card records it
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("rows", encoder.idSpace());
         header.put("labels", train.labels().size());
-        header.put("layers", shape.layers());
-        header.put("hidden", shape.hidden());
-        header.put("heads", shape.heads());
-        header.put("intermediate", shape.intermediate());
-        header.put("positions", shape.positions());
-        header.put("pooling", shape.pooling().id());
-        header.put("dropout", shape.dropout());
-        header.put("frozen", config.freezeEncoder());
+        header.put("layers", shape.get("layers"));
+        header.put("hidden", shape.get("hidden"));
+        header.put("heads", shape.get("heads"));
+        header.put("intermediate", shape.get("intermediate"));
+        header.put("positions", shape.get("positions"));
+        header.put("pooling", shape.get("pooling"));
+        header.put("dropout", shape.get("dropout"));
+        header.put("frozen", hyperparameters.get("freeze_encoder"));
         header.put("batch_size", BATCH_SIZE);
         header.put("learning_rate", config.learningRate());
         header.put("weight_decay", config.weightDecay());

@@ -7,8 +7,9 @@ import dev.sentikit.text.TextEncoder;
 import dev.sentikit.architecture.Architecture;
 import dev.sentikit.architecture.Architectures;
 import dev.sentikit.architecture.WordEmbeddingArchitecture;
+import dev.sentikit.architecture.WordEmbeddingSettings;
 import dev.sentikit.train.EncodedData;
-import dev.sentikit.train.EpochResult;
+import dev.sentikit.train.report.EpochResult;
 import dev.sentikit.train.Examples;
 import dev.sentikit.train.SentimentTrainer;
 import dev.sentikit.train.Split;
@@ -45,6 +46,7 @@ public final class TrainingThroughput {
     private static final int DIM = 64;
     private static final int HIDDEN = 128;
     private static final long SEED = 42;
+    private static final WordEmbeddingSettings SETTINGS = new WordEmbeddingSettings(DIM, HIDDEN, null);
 
     private TrainingThroughput() {}
 
@@ -93,9 +95,9 @@ public final class TrainingThroughput {
             if (!Files.exists(dataRows) || !Files.readString(dataRows).contains("| " + arch + " |")) {
                 append(dataRows, dataPathRow(arch, train, spec, cache));
             }
-            TrainingConfig config = TrainingConfig.builder().optArchitecture(architecture).optEncoder(spec)
+            TrainingConfig config = TrainingConfig.builder().optArchitecture(architecture, SETTINGS).optEncoder(spec)
                     .optEpochs(epochs).optBatchSize(BATCH_SIZE).optLearningRate(LEARNING_RATE)
-                    .optEmbeddingDim(DIM).optHiddenSize(HIDDEN).optSeed(SEED).optCalibrate(false)
+                    .optSeed(SEED).optCalibrate(false)
                     .optBatching(TrainingConfig.Batching.parse(batching)).build();
             String name = arch + "-" + batching;
             Path base = out.resolve(name);
@@ -145,9 +147,9 @@ public final class TrainingThroughput {
         Examples small = train.subset(first);
         System.err.println("== warming up (not measured)");
         for (Architecture architecture : architectures) {
-            TrainingConfig config = TrainingConfig.builder().optArchitecture(architecture)
+            TrainingConfig config = TrainingConfig.builder().optArchitecture(architecture, SETTINGS)
                     .optEncoder(EncoderSpec.defaults().withBigrams((architecture instanceof WordEmbeddingArchitecture w && w.usesBigrams()))).optEpochs(1)
-                    .optBatchSize(BATCH_SIZE).optEmbeddingDim(DIM).optHiddenSize(HIDDEN).optCalibrate(false).build();
+                    .optBatchSize(BATCH_SIZE).optCalibrate(false).build();
             new SentimentTrainer(config, new Device[] {Device.cpu()}, (EpochResult r) -> { })
                     .train(small, valid, new SentimentTrainer.DataSources("warm-up", null, "warm-up", null,
                             "TrainingThroughput"), dir.resolve(architecture.id()));
@@ -192,8 +194,8 @@ public final class TrainingThroughput {
         header.put("architecture", config.architecture().id());
         header.put("rows", rows);
         header.put("labels", train.labels().size());
-        header.put("dim", config.embeddingDim());
-        header.put("hidden", config.hiddenSize());
+        header.put("dim", SETTINGS.embeddingDim());
+        header.put("hidden", SETTINGS.hiddenSize());
         header.put("batch_size", config.batchSize());
         header.put("learning_rate", config.learningRate());
         header.put("epochs", config.epochs());

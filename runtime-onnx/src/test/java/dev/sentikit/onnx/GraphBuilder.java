@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Writes an ONNX graph node by node with the protobuf classes, for test graphs that Tribuo's {@code ONNXContext}
  * cannot express (several int64 inputs). A small mirror of the trainer's
- * {@code dev.sentikit.export.graph.OnnxGraphBuilder}, which this module cannot depend on: the default domain at
+ * {@code dev.sentikit.graph.OnnxGraphBuilder}, which this module cannot depend on: the default domain at
  * opset {@value #OPSET}, IR version {@value #IR_VERSION}, names given by the caller and unique.
  */
 final class GraphBuilder {

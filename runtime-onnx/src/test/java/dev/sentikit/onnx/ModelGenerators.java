@@ -23,7 +23,7 @@ import org.tribuo.util.onnx.ONNXRef;
 /**
  * Builds small ONNX model files for the tests, in code and from explicit weights (as ONNX Runtime's own tests
  * do), so that no binary fixture is checked in and the expected outputs can be computed in plain Java from the
- * same weights. The bag graph mirrors the trainer's {@code dev.sentikit.export.graph.BagGraph}, which this module
+ * same weights. The bag graph mirrors the trainer's {@code dev.sentikit.architecture.bag.BagGraph}, which this module
  * cannot depend on.
  */
 final class ModelGenerators {

@@ -4,18 +4,25 @@ import ai.djl.nn.Parameter;
 import ai.onnx.proto.OnnxMl;
 import dev.sentikit.model.BaseModel;
 import dev.sentikit.text.Vocabulary;
-import dev.sentikit.train.SentimentBlock;
-import dev.sentikit.train.TrainingConfig;
+import dev.sentikit.text.EncoderSpec;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * A network the trainer can build, train and export. Each architecture is one package under
- * {@code dev.sentikit.architecture} (its block, its ONNX graph writer, its encoder and its defaults) and one line in
+ * {@code dev.sentikit.architecture} (its block, its ONNX graph writer, its settings and its defaults) and one line in
  * {@link Architectures}; the trainer, the exporter and the CLI know architectures only through this interface.
+ *
+ * <p>An architecture owns its settings ({@link ArchitectureSettings}): it makes them from the command line's options
+ * ({@link #configure}), writes them into a model card's hyperparameters and reads them back ({@link #writeSettings},
+ * {@link #readSettings}), names the options that set them for {@code --resume} ({@link #optionValues}), and keeps
+ * the files a run needs beside its parameters ({@link #checkpointFiles}, {@link #exportMetadata}). What every
+ * architecture shares (epochs, batches, the optimizer, the encoder) is the trainer's {@code TrainingConfig}.
  *
  * <p>The contract every block keeps is {@link SentimentBlock}'s; every graph {@link #toOnnx} writes has the model
  * format's input {@code input_ids} (and optionally {@code attention_mask}) and outputs {@code logits} and
@@ -29,43 +36,82 @@ public interface Architecture {
     /** One line for {@code --help}. */
     String summary();
 
-    /** The settings this architecture trains with when the user gives none. */
-    Defaults defaults();
+    /** The settings a run of this architecture trains with when the user gives none. */
+    Defaults defaults(ArchitectureSettings settings);
 
     /**
-     * The settings a run trains with when the user gives none, {@code frozen} when only the head trains
-     * ({@code --freeze-encoder}); the same as {@link #defaults()} unless the architecture has a frozen part.
-     */
-    default Defaults defaults(boolean frozen) {
-        return defaults();
-    }
-
-    /**
-     * Whether the network's shape depends on {@link TrainingConfig#hiddenSize()} (a cnn's filters, a bilstm's state
-     * size); only then does the model card record it, as {@code hidden_size}.
-     */
-    default boolean usesHiddenSize() {
-        return false;
-    }
-
-    /**
-     * Sets the encoder and the architecture's own settings on {@code config} from the user's options.
+     * The settings of this architecture, and the encoder they imply, from the user's options.
      *
-     * @throws IOException when a file the settings name cannot be read (a base encoder)
+     * @throws IOException when a file the options name cannot be read (a base encoder, word vectors)
      * @throws IllegalArgumentException when an option does not apply or is invalid, saying which
      */
-    void configure(TrainingConfig.Builder config, Options options, Consumer<String> log) throws IOException;
+    Configured configure(Options options, Consumer<String> log) throws IOException;
+
+    /**
+     * The settings a Java program gets when it names only the architecture.
+     *
+     * @throws IllegalArgumentException when the architecture has no such settings (a transformer needs its base)
+     */
+    ArchitectureSettings defaultSettings();
+
+    /**
+     * Checks that {@code settings} are this architecture's and fit {@code encoder}.
+     *
+     * @throws IllegalArgumentException saying what does not fit
+     */
+    void check(ArchitectureSettings settings, EncoderSpec encoder);
+
+    /** The settings as written under a card's {@code provenance.hyperparameters}, beside the shared ones. */
+    Map<String, Object> writeSettings(ArchitectureSettings settings);
+
+    /**
+     * What {@link #writeSettings} wrote, from a card's hyperparameters (which also hold the shared settings).
+     *
+     * @throws IllegalArgumentException when a setting is missing or invalid
+     */
+    ArchitectureSettings readSettings(Map<String, Object> hyperparameters);
+
+    /**
+     * The command-line options that set {@code settings}, each with its value as the option would give it (a
+     * flag: {@code true} or {@code false}): what {@code train --resume} compares with the options given.
+     */
+    Map<String, String> optionValues(ArchitectureSettings settings);
+
+    /**
+     * Command-line options this architecture accepts and does not use (a bag's {@code --hidden-size}): given with
+     * {@code train --resume}, they are not compared with the run's settings.
+     */
+    default Set<String> ignoredOptions() {
+        return Set.of();
+    }
 
     /**
      * What a run needs before training starts: a fixed vocabulary (a pretrained encoder's) or none (the vocabulary
      * is learned from the data), a base's weights, files for the checkpoint.
      */
-    default Prepared prepare(TrainingConfig config, Consumer<String> log) throws IOException {
+    default Prepared prepare(ArchitectureSettings settings, EncoderSpec encoder, Consumer<String> log)
+            throws IOException {
         return Prepared.NONE;
     }
 
+    /**
+     * The files, besides its parameters, that a run of this architecture keeps in its directory (those
+     * {@link Prepared#checkpointFiles} name).
+     */
+    default List<String> checkpointFiles() {
+        return List.of();
+    }
+
+    /**
+     * Entries for the exported file's {@code metadata_props} that come from the checkpoint's own files (such as
+     * a base's {@code tokenizer.json}).
+     */
+    default Map<String, String> exportMetadata(Path checkpointDir, EncoderSpec encoder) throws IOException {
+        return Map.of();
+    }
+
     /** A new network; its parameters get values from DJL's initializers, then from {@link #initialize}. */
-    SentimentBlock newBlock(TrainingConfig config, long rows, int labels);
+    SentimentBlock newBlock(ArchitectureSettings settings, long rows, int labels);
 
     /**
      * Sets the parameters' starting values after DJL initialized them: seeded random or pretrained word vectors,
@@ -73,7 +119,7 @@ public interface Architecture {
      *
      * @return a line for the user about what was loaded (such as the pretrained vectors' coverage), or null
      */
-    String initialize(SentimentBlock block, TrainingConfig config, Vocabulary vocabulary, Random random,
+    String initialize(SentimentBlock block, ArchitectureSettings settings, Vocabulary vocabulary, Random random,
             Prepared prepared) throws IOException;
 
     /** Whether AdamW's decoupled weight decay applies to {@code parameter}: weights, not biases or norms. */
@@ -92,13 +138,23 @@ public interface Architecture {
     OnnxMl.ModelProto toOnnx(SentimentBlock block, Map<String, String> metadataProps, String producerVersion,
             ExportOptions options);
 
+    /** An architecture's settings made from the command line, and the encoder they imply. */
+    record Configured(EncoderSpec encoder, ArchitectureSettings settings) {}
+
     /** What the user asked for, as the CLI reads it; each architecture takes what applies to it. */
-    record Options(int maxTokens, boolean maxTokensGiven, int hashBuckets, boolean bigrams, int embeddingDim,
-            int hiddenSize, String base, Path baseTokenizer, String pooling, Float dropout, boolean freezeEncoder) {}
+    /**
+     * What the user asked for, as the CLI reads it; each architecture takes what applies to it.
+     *
+     * @param maxTokens {@code --max-tokens}, or null for the architecture's default
+     * @param embeddingDim {@code --embedding-dim}, or null for the default (or the width of {@code embeddings})
+     * @param embeddings {@code --embeddings}: GloVe-format word vectors, or null
+     */
+    record Options(Integer maxTokens, int hashBuckets, boolean bigrams, Integer embeddingDim, int hiddenSize,
+            Path embeddings, String base, Path baseTokenizer, String pooling, Float dropout, boolean freezeEncoder) {}
 
     /** Settings a user leaves out. */
-    record Defaults(int epochs, int batchSize, float learningRate, int maxTokens, float weightDecay, float clipNorm,
-            double warmupFraction, TrainingConfig.LrDecay lrDecay, int patience) {}
+    record Defaults(int epochs, int batchSize, float learningRate, float weightDecay, float clipNorm,
+            double warmupFraction, LrDecay lrDecay, int patience) {}
 
     /** See {@link #prepare}. */
     record Prepared(Vocabulary vocabulary, BaseModel base, Map<String, String> checkpointFiles, Object state) {

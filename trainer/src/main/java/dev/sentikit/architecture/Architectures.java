@@ -1,26 +1,40 @@
 package dev.sentikit.architecture;
 
-import dev.sentikit.architecture.bag.BagArchitecture;
-import dev.sentikit.architecture.bilstm.BiLstmArchitecture;
-import dev.sentikit.architecture.cnn.CnnArchitecture;
-import dev.sentikit.architecture.transformer.TransformerArchitecture;
-import dev.sentikit.train.SentimentBlock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
-/** The registry of architectures: a new one is a new package and one line here. */
+/**
+ * The architectures the trainer knows, found through {@link ServiceLoader}: each is listed by its class in
+ * {@code META-INF/services/dev.sentikit.architecture.Architecture}, so that a new network is one new package and one
+ * line there (an application may add its own the same way, in its own jar). Nothing else names a concrete
+ * architecture.
+ */
 public final class Architectures {
 
-    private static final List<Architecture> ALL = List.of(
-            new BagArchitecture(),
-            new CnnArchitecture(),
-            new BiLstmArchitecture(),
-            new TransformerArchitecture());
+    private static final List<Architecture> ALL = load();
 
     private Architectures() {}
 
-    /** Every architecture, in the order --help lists them. */
+    private static List<Architecture> load() {
+        List<Architecture> found = new ArrayList<>();
+        for (Architecture a : ServiceLoader.load(Architecture.class, Architectures.class.getClassLoader())) {
+            if (found.stream().anyMatch(f -> f.id().equals(a.id()))) {
+                throw new IllegalStateException("two architectures are called '" + a.id() + "': "
+                        + a.getClass().getName() + " and another on the class path");
+            }
+            found.add(a);
+        }
+        if (found.isEmpty()) {
+            throw new IllegalStateException("no architecture found: the trainer's "
+                    + "META-INF/services/dev.sentikit.architecture.Architecture is missing from the class path");
+        }
+        return List.copyOf(found);
+    }
+
+    /** Every architecture, in the order --help lists them; the first is the default. */
     public static List<Architecture> all() {
         return ALL;
     }

@@ -1,6 +1,6 @@
 package dev.sentikit.cli;
 
-import dev.sentikit.train.EpochResult;
+import dev.sentikit.train.report.EpochResult;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;

@@ -1,11 +1,10 @@
 package dev.sentikit.cli;
 
+import dev.sentikit.architecture.Architecture;
 import dev.sentikit.architecture.Architectures;
-import dev.sentikit.architecture.transformer.TransformerArchitecture;
-import dev.sentikit.architecture.transformer.TransformerShape;
+import dev.sentikit.architecture.LrDecay;
 import dev.sentikit.text.EncoderSpec;
 import dev.sentikit.train.TrainingConfig;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +27,28 @@ final class ResumeCheck {
             "--gpus", "--cache-dir", "--no-cache", "--progress", "--format", "--label-column", "--text-column",
             "--strict", "--help", "--version");
 
-    /** Options compared with the run's settings ({@link #differences}). */
-    static final Set<String> COMPARED = Set.of("--model", "--epochs", "--batch-size", "--lr", "--seed",
+    /** Options compared with the run's shared settings ({@link #differences}). */
+    static final Set<String> SHARED = Set.of("--model", "--epochs", "--batch-size", "--lr", "--seed",
             "--accumulate", "--warmup-steps", "--lr-decay", "--weight-decay", "--clip-norm", "--checkpoint-every",
-            "--batching", "--embedding-dim", "--hidden-size", "--min-count", "--max-vocab", "--valid-fraction",
-            "--no-calibration", "--patience", "--embeddings", "--max-tokens", "--hash-buckets", "--no-bigrams",
-            "--base", "--base-tokenizer", "--pooling", "--dropout", "--freeze-encoder", "--labels");
+            "--batching", "--min-count", "--max-vocab", "--valid-fraction", "--no-calibration", "--patience",
+            "--max-tokens", "--hash-buckets", "--no-bigrams", "--labels");
+
+    /**
+     * Options that set an architecture's own settings, compared with the run's through its architecture
+     * ({@link Architecture#optionValues}); given for a run of an architecture that has no such setting, they are
+     * named as differing (unless it ignores them, {@link Architecture#ignoredOptions}).
+     */
+    static final Set<String> ARCHITECTURE = Set.of("--embedding-dim", "--hidden-size", "--embeddings", "--base",
+            "--base-tokenizer", "--pooling", "--dropout", "--freeze-encoder");
+
+    /** Every option compared with the run's settings. */
+    static final Set<String> COMPARED = union(SHARED, ARCHITECTURE);
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        java.util.Set<String> u = new java.util.HashSet<>(a);
+        u.addAll(b);
+        return Set.copyOf(u);
+    }
 
     private ResumeCheck() {}
 
@@ -61,7 +76,6 @@ final class ResumeCheck {
             }
         }
         Map<String, Object> h = run.hyperparameters();
-        boolean transformer = TransformerArchitecture.ID.equals(h.get("model"));
         Checks d = new Checks(parsed);
         d.text("--model", h.get("model"), () -> Architectures.parse(c.model).id());
         d.integer("--epochs", h.get("epochs"), () -> c.epochs);
@@ -70,38 +84,61 @@ final class ResumeCheck {
         d.integer("--seed", h.get("seed"), () -> c.seed);
         d.integer("--accumulate", h.getOrDefault("accumulate", 1), () -> c.accumulate);
         d.integer("--warmup-steps", h.getOrDefault("warmup_steps", 0), () -> c.warmupSteps);
-        d.text("--lr-decay", h.getOrDefault("lr_decay", "none"), () -> TrainingConfig.LrDecay.parse(c.lrDecay).id());
+        d.text("--lr-decay", h.getOrDefault("lr_decay", "none"), () -> LrDecay.parse(c.lrDecay).id());
         d.decimal("--weight-decay", h.getOrDefault("weight_decay", 0f), () -> c.weightDecay);
         d.decimal("--clip-norm", h.getOrDefault("clip_norm", 0f), () -> c.clipNorm);
         d.integer("--checkpoint-every", h.getOrDefault("checkpoint_every", 0), () -> c.checkpointEvery);
         // Cards written before batching was a setting used random batches.
         d.text("--batching", h.getOrDefault("batching", "random"),
                 () -> TrainingConfig.Batching.parse(c.batching).id());
-        if (!transformer) { // a transformer's width is its base's, whatever --embedding-dim says
-            d.integer("--embedding-dim", h.get("embedding_dim"), () -> c.embeddingDim);
-        }
-        if (h.containsKey("hidden_size")) { // only cnn and bilstm have one
-            d.integer("--hidden-size", h.get("hidden_size"), () -> c.hiddenSize);
-        }
         d.integer("--min-count", h.get("min_count"), () -> c.minCount);
         d.integer("--max-vocab", h.get("max_vocabulary"), () -> c.maxVocabulary);
         d.decimal("--valid-fraction", h.get("valid_fraction"), () -> c.validFraction);
         d.flag("--no-calibration", !Boolean.TRUE.equals(h.get("calibrate")));
         d.integer("--patience", h.getOrDefault("patience", 0), () -> c.patience);
-        d.text("--embeddings", h.get("embeddings"), () -> c.embeddings.getFileName().toString());
         d.integer("--max-tokens", run.encoder().maxTokens(), () -> c.maxTokens);
         if (!run.encoder().usesWordPiece()) { // WordPiece has no hash buckets
             d.integer("--hash-buckets", run.encoder().hashBuckets(), () -> c.hashBuckets);
         }
         d.flag("--no-bigrams", !run.encoder().bigrams());
-        d.text("--base", h.get("base"), () -> c.base);
-        d.path("--base-tokenizer", h.get("base_tokenizer"), c.baseTokenizer);
-        Map<?, ?> shape = h.get("transformer") instanceof Map<?, ?> m ? m : Map.of();
-        d.text("--pooling", shape.get("pooling"), () -> TransformerShape.Pooling.parse(c.pooling).id());
-        d.decimal("--dropout", shape.get("dropout"), () -> c.dropout);
-        d.flag("--freeze-encoder", Boolean.TRUE.equals(h.get("freeze_encoder")));
+        architectureOptions(c, parsed, h, d);
         d.text("--labels", String.join(",", run.labels()), () -> String.join(",", c.labels));
         return d.found;
+    }
+
+    /**
+     * The options of the run's architecture that were given, compared through it: the values it reads from the
+     * options given ({@link Architecture#configure}) against those of the run's settings; options that set
+     * another architecture's settings are named as ones the run does not have.
+     */
+    private static void architectureOptions(TrainCommand c, ParseResult parsed, Map<String, Object> h, Checks d) {
+        Architecture architecture = Architectures.parse(String.valueOf(h.get("model")));
+        Map<String, String> runValues = architecture.optionValues(architecture.readSettings(h));
+        List<String> given = new ArrayList<>();
+        for (var option : parsed.matchedOptions()) {
+            String name = option.longestName();
+            if (ARCHITECTURE.contains(name) && !architecture.ignoredOptions().contains(name)
+                    && !given.contains(name)) {
+                given.add(name);
+            }
+        }
+        Map<String, String> givenValues = null;
+        for (String option : given) {
+            String runValue = runValues.get(option);
+            if (runValue == null) {
+                d.absent(option);
+                continue;
+            }
+            if (givenValues == null) {
+                try {
+                    givenValues = architecture.optionValues(architecture.configure(c.options(), line -> {})
+                            .settings());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            d.value(option, runValue, givenValues.get(option));
+        }
     }
 
     /** Compares one option at a time, when it was given. */
@@ -154,15 +191,26 @@ final class ResumeCheck {
             }
         }
 
-        /** A path, equal when it names the same file as the run's (relative paths against the current directory). */
-        void path(String option, Object run, Path given) {
-            if (!given(option)) {
+        /** An option given for a run that has no such setting. */
+        void absent(String option) {
+            var spec = parsed.matchedOption(option);
+            if (spec.typeInfo().isBoolean()) {
+                flag(option, false);
+            } else {
+                found.add(new Difference(option, "none", String.join(",", spec.stringValues())));
+            }
+        }
+
+        /** Values as an architecture writes them ({@link Architecture#optionValues}); flags are true or false. */
+        void value(String option, String run, String given) {
+            if (Objects.equals(run, given)) {
                 return;
             }
-            boolean same = run != null && (run.toString().equals(given.toString())
-                    || Path.of(run.toString()).toAbsolutePath().normalize().equals(given.toAbsolutePath().normalize()));
-            if (!same) {
-                found.add(new Difference(option, show(run), given.toString()));
+            if (parsed.matchedOption(option).typeInfo().isBoolean()) {
+                found.add(new Difference(option, Boolean.parseBoolean(run) ? "it on" : "it off",
+                        Boolean.parseBoolean(given) ? "gives it" : "leaves it out"));
+            } else {
+                found.add(new Difference(option, run, given));
             }
         }
 

@@ -1,12 +1,14 @@
 package dev.sentikit.cli;
 
+import dev.sentikit.architecture.LrDecay;
 import ai.djl.Device;
 import dev.sentikit.model.ModelFormat;
 import dev.sentikit.text.EncoderSpec;
 import dev.sentikit.architecture.Architecture;
 import dev.sentikit.architecture.Architectures;
+import dev.sentikit.architecture.WordEmbeddingSettings;
 import dev.sentikit.train.Checkpoint;
-import dev.sentikit.train.EpochResult;
+import dev.sentikit.train.report.EpochResult;
 import dev.sentikit.train.Examples;
 import dev.sentikit.train.RunDirectory;
 import dev.sentikit.train.SentimentTrainer;
@@ -90,10 +92,28 @@ final class TrainCommand implements Callable<Integer> {
             + "norm is at most X (default: 0, never; transformer: 1 on one device).")
     Float clipNorm;
 
-    @Option(names = "--model", defaultValue = "bag", paramLabel = "NAME",
-            description = "Architecture (default: ${DEFAULT-VALUE}): bag, cnn, bilstm (trained from scratch on the "
-                    + "words of the data), or transformer (a pretrained encoder, --base, fine-tuned).")
+    @Option(names = "--model", defaultValue = "bag", paramLabel = "NAME", completionCandidates = ModelNames.class,
+            description = "Architecture (default: ${DEFAULT-VALUE}): ${COMPLETION-CANDIDATES} (each is described "
+                    + "below).")
     String model;
+
+    /** The architectures' names, from their registry. */
+    static final class ModelNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Architectures.all().stream().map(Architecture::id).iterator();
+        }
+    }
+
+    /** Adds a line per architecture, from its registry, to the end of {@code train --help}. */
+    static void describeModels(picocli.CommandLine train) {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("%nModels (--model):");
+        for (Architecture a : Architectures.all()) {
+            lines.add(String.format("  %-12s %s", a.id(), a.summary().replace("%", "%%")));
+        }
+        train.getCommandSpec().usageMessage().footer(lines.toArray(String[]::new));
+    }
 
     @Option(names = "--base", paramLabel = "NAME|FILE.onnx", description = "transformer: the pretrained encoder to "
             + "fine-tune: minilm-l6 (English), bge-small-en (English, larger), bge-small-zh (Chinese), read from its "
@@ -162,11 +182,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Encode the training data every run; write no cache.")
     boolean noCache;
 
-    @Option(names = "--embedding-dim", defaultValue = "" + TrainingConfig.DEFAULT_EMBEDDING_DIM,
-            description = "Embedding width (default: ${DEFAULT-VALUE}).")
-    int embeddingDim;
+    @Option(names = "--embedding-dim", description = "Embedding width (default: "
+            + WordEmbeddingSettings.DEFAULT_EMBEDDING_DIM + ", or the width of --embeddings).")
+    Integer embeddingDim;
 
-    @Option(names = "--hidden-size", defaultValue = "" + TrainingConfig.DEFAULT_HIDDEN_SIZE,
+    @Option(names = "--hidden-size", defaultValue = "" + WordEmbeddingSettings.DEFAULT_HIDDEN_SIZE,
             description = "Convolution filters per width (cnn) or LSTM state size (bilstm) (default: ${DEFAULT-VALUE}).")
     int hiddenSize;
 
@@ -262,19 +282,15 @@ final class TrainCommand implements Callable<Integer> {
         String commandLine;
         if (recorded == null) {
             Architecture architecture = Architectures.parse(model);
-            Architecture.Defaults d = architecture.defaults(freezeEncoder);
-            if (embeddings != null) {
-                int fileDim = dev.sentikit.train.PretrainedEmbeddings.dimension(embeddings);
-                if (!spec.commandLine().getParseResult().hasMatchedOption("--embedding-dim")) {
-                    embeddingDim = fileDim;
-                }
-            }
+            Architecture.Configured configured = architecture.configure(options(), out::println);
+            Architecture.Defaults d = architecture.defaults(configured.settings());
             int epochCount = epochs != null ? epochs : d.epochs();
             int batch = batchSize != null ? batchSize : d.batchSize();
             // Clipping needs the whole gradient, which several devices do not give (see SentimentTrainer).
             float clip = clipNorm != null ? clipNorm : devices.length > 1 ? 0f : d.clipNorm();
             TrainingConfig.Builder builder = TrainingConfig.builder()
-                    .optArchitecture(architecture)
+                    .optArchitecture(architecture, configured.settings())
+                    .optEncoder(configured.encoder())
                     .optEpochs(epochCount)
                     .optBatchSize(batch)
                     .optLearningRate(learningRate != null ? learningRate : d.learningRate())
@@ -284,16 +300,12 @@ final class TrainCommand implements Callable<Integer> {
                     .optValidFraction(validFraction)
                     .optCalibrate(!noCalibration)
                     .optPatience(patience != null ? patience : d.patience())
-                    .optEmbeddings(embeddings)
                     .optAccumulate(accumulate)
-                    .optLrDecay(lrDecay != null ? TrainingConfig.LrDecay.parse(lrDecay) : d.lrDecay())
+                    .optLrDecay(lrDecay != null ? LrDecay.parse(lrDecay) : d.lrDecay())
                     .optWeightDecay(weightDecay != null ? weightDecay : d.weightDecay())
                     .optClipNorm(clip)
                     .optCheckpointEvery(checkpointEvery)
                     .optBatching(TrainingConfig.Batching.parse(batching));
-            architecture.configure(builder, new Architecture.Options(maxTokens != null ? maxTokens : d.maxTokens(),
-                    maxTokens != null, hashBuckets, !noBigrams, embeddingDim, hiddenSize, base, baseTokenizer, pooling,
-                    dropout, freezeEncoder), out::println);
 
             trainData = dataOptions.read(data, labels, err);
             train = DataOptions.toExamples(trainData);
@@ -348,6 +360,12 @@ final class TrainCommand implements Callable<Integer> {
             DataOptions.reportIfChanged(valid, validSha, err);
         }
         return finish(out, checkpoint);
+    }
+
+    /** What the architectures read of this command line. */
+    Architecture.Options options() {
+        return new Architecture.Options(maxTokens, hashBuckets, !noBigrams, embeddingDim, hiddenSize, embeddings,
+                base, baseTokenizer, pooling, dropout, freezeEncoder);
     }
 
     /** --gpus, or else --device. */

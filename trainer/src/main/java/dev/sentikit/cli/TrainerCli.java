@@ -31,6 +31,7 @@ public final class TrainerCli implements Runnable {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new TrainerCli());
         answerVersion(cli);
+        TrainCommand.describeModels(cli.getSubcommands().get("train"));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

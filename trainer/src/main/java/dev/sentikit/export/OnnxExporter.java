@@ -7,9 +7,8 @@ import dev.sentikit.ModelLoadException;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
 import dev.sentikit.architecture.Architecture;
-import dev.sentikit.architecture.transformer.TransformerArchitecture;
-import dev.sentikit.export.graph.ModelGraphs;
-import dev.sentikit.export.graph.GraphSupport;
+import dev.sentikit.architecture.Architectures;
+import dev.sentikit.graph.GraphSupport;
 import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.ModelFormat;
 import dev.sentikit.train.Checkpoint;
@@ -114,7 +113,7 @@ public final class OnnxExporter {
                             quantized.maxProbabilityDifference(), quantized.tolerance(),
                             abbreviate(quantized.worstText())));
                 }
-                quantization = Quantization.measure(card, fp32, bytes, quantized, output.toString());
+                quantization = QuantizationCost.measure(card, fp32, bytes, quantized, output.toString());
                 Map<String, Object> metrics = new java.util.LinkedHashMap<>(card.metrics());
                 metrics.put("quantization", quantization);
                 card = card.withMetrics(metrics);
@@ -131,14 +130,11 @@ public final class OnnxExporter {
         return new Result(output, bytes.length, parity, quantized, quantization);
     }
 
-    /** The card, the vocabulary and, when the checkpoint keeps one, the base's tokenizer.json. */
+    /** The card, the vocabulary and what the architecture keeps in the checkpoint (a base's tokenizer.json). */
     private static Map<String, String> metadata(ModelCard card, Checkpoint checkpoint) throws IOException {
         Map<String, String> props = new java.util.LinkedHashMap<>(ModelFormat.toMetadataProps(card,
                 checkpoint.vocabulary()));
-        Path tokenizer = checkpoint.dir().resolve(TransformerArchitecture.TOKENIZER_FILE);
-        if (card.encoder().usesWordPiece() && Files.isRegularFile(tokenizer)) {
-            props.put(ModelFormat.KEY_TOKENIZER_JSON, ModelFormat.asciiJson(dev.sentikit.train.TextFiles.readUtf8(tokenizer)));
-        }
+        props.putAll(Architectures.parse(card.architecture()).exportMetadata(checkpoint.dir(), card.encoder()));
         return props;
     }
 

@@ -1,5 +1,6 @@
 package dev.sentikit.train;
 
+import dev.sentikit.io.TextFiles;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.ModelFormat;

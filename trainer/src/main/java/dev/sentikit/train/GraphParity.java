@@ -1,5 +1,6 @@
 package dev.sentikit.train;
 
+import dev.sentikit.architecture.SentimentBlock;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

@@ -1,7 +1,8 @@
 package dev.sentikit.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.sentikit.architecture.transformer.TransformerArchitecture;
+import dev.sentikit.architecture.Architecture;
+import dev.sentikit.architecture.Architectures;
 import dev.sentikit.model.ModelFormat;
 import dev.sentikit.text.EncoderSpec;
 import dev.sentikit.train.report.MetricsLog;
@@ -26,11 +27,26 @@ public final class RunDirectory {
     /** The run's settings, written when it starts. */
     public static final String SETTINGS = "run.json";
 
-    /** What a run writes into its directory (files and directories), in the order they are listed. */
-    static final List<String> ENTRIES = List.of(Checkpoint.CARD, Checkpoint.PARAMETERS, Checkpoint.LAST,
-            LastCheckpoint.PREVIOUS, LastCheckpoint.TMP, SETTINGS, Checkpoint.VOCABULARY, Checkpoint.METRICS,
-            MetricsLog.FILE, Checkpoint.PARITY_TEXTS, ReportWriter.FILE, TransformerArchitecture.TOKENIZER_FILE,
-            "evaluation.json");
+    /**
+     * What a run writes into its directory (files and directories), in the order they are listed: the trainer's
+     * own, then those of every architecture ({@link Architecture#checkpointFiles}).
+     */
+    static final List<String> ENTRIES = entries();
+
+    private static List<String> entries() {
+        List<String> e = new ArrayList<>(List.of(Checkpoint.CARD, Checkpoint.PARAMETERS, Checkpoint.LAST,
+                LastCheckpoint.PREVIOUS, LastCheckpoint.TMP, SETTINGS, Checkpoint.VOCABULARY, Checkpoint.METRICS,
+                MetricsLog.FILE, Checkpoint.PARITY_TEXTS, ReportWriter.FILE));
+        for (Architecture a : Architectures.all()) {
+            for (String f : a.checkpointFiles()) {
+                if (!e.contains(f)) {
+                    e.add(f);
+                }
+            }
+        }
+        e.add("evaluation.json");
+        return List.copyOf(e);
+    }
 
     private RunDirectory() {}
 
@@ -83,7 +99,6 @@ public final class RunDirectory {
      * @param labels          the labels, in output order
      * @param encoder         the text encoder's settings
      * @param hyperparameters {@link TrainingConfig#toMap()}
-     * @param embeddingsPath  the pretrained word vectors' file as given, or null
      * @param trainData       the training file as given
      * @param trainSha256     its SHA-256
      * @param validData       the validation file as given, or how the held-out split was made
@@ -95,7 +110,6 @@ public final class RunDirectory {
             @JsonProperty("labels") List<String> labels,
             @JsonProperty("encoder") EncoderSpec encoder,
             @JsonProperty("hyperparameters") Map<String, Object> hyperparameters,
-            @JsonProperty("embeddings_path") String embeddingsPath,
             @JsonProperty("train_data") String trainData,
             @JsonProperty("train_sha256") String trainSha256,
             @JsonProperty("valid_data") String validData,
@@ -107,14 +121,13 @@ public final class RunDirectory {
         /** The settings of a run of {@code config} on {@code labels}. */
         public static Settings of(TrainingConfig config, List<String> labels, SentimentTrainer.DataSources sources) {
             return new Settings(FORMAT_VERSION, List.copyOf(labels), config.encoder(), config.toMap(),
-                    config.embeddings() == null ? null : config.embeddings().toString(), sources.trainData(),
-                    sources.trainSha256(), sources.validData(), sources.validSha256(), sources.commandLine());
+                    sources.trainData(), sources.trainSha256(), sources.validData(), sources.validSha256(),
+                    sources.commandLine());
         }
 
         /** The configuration the run started with. */
         public TrainingConfig config() {
-            return TrainingConfig.fromSettings(hyperparameters, encoder,
-                    embeddingsPath == null ? null : Path.of(embeddingsPath));
+            return TrainingConfig.fromSettings(hyperparameters, encoder);
         }
 
         /** Writes {@code dir/}{@value #SETTINGS}, atomically. */

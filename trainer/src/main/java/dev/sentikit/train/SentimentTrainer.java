@@ -1,5 +1,7 @@
 package dev.sentikit.train;
 
+import dev.sentikit.train.report.EpochResult;
+import dev.sentikit.architecture.SentimentBlock;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -160,7 +162,7 @@ public final class SentimentTrainer {
         gradientsChecked = false;
         List<String> labels = train.labels();
         Architecture architecture = config.architecture();
-        Architecture.Prepared prepared = architecture.prepare(config, listener::message);
+        Architecture.Prepared prepared = architecture.prepare(config.settings(), config.encoder(), listener::message);
         long encodeStart = System.nanoTime();
         EncodedData encoded = EncodedData.load(train.texts(), config.encoder(), config.minCount(),
                 config.maxVocabulary(), prepared.vocabulary(), cacheDir, listener::warning);
@@ -192,7 +194,7 @@ public final class SentimentTrainer {
 
         Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
         Random random = new Random(config.seed());
-        SentimentBlock block = architecture.newBlock(config, rows, labels.size());
+        SentimentBlock block = architecture.newBlock(config.settings(), rows, labels.size());
         int batches = (train.size() + config.batchSize() - 1) / config.batchSize();
         int stepsPerEpoch = (batches + config.accumulate() - 1) / config.accumulate();
         long totalSteps = (long) stepsPerEpoch * config.epochs();
@@ -247,7 +249,7 @@ public final class SentimentTrainer {
                 // others (Trainer.initialize), so that every replica starts equal. The block's own initialize is
                 // what Trainer.initialize calls first, and it leaves initialized parameters alone.
                 block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1));
-                String note = architecture.initialize(block, config, vocabulary, random, prepared);
+                String note = architecture.initialize(block, config.settings(), vocabulary, random, prepared);
                 if (note != null && resume == null) {
                     listener.message(note);
                 }
@@ -520,7 +522,7 @@ public final class SentimentTrainer {
 
     /** Copies the parameters saved in {@code file} into the block's (initialized) parameters, in place. */
     private void restoreParameters(SentimentBlock block, Path file) throws IOException {
-        SentimentBlock saved = config.architecture().newBlock(config, block.embedding().getArray().getShape().get(0),
+        SentimentBlock saved = config.architecture().newBlock(config.settings(), block.embedding().getArray().getShape().get(0),
                 block.labels());
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager(Device.cpu());
                 java.io.InputStream in = Files.newInputStream(file);

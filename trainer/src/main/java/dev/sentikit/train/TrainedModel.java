@@ -1,5 +1,6 @@
 package dev.sentikit.train;
 
+import dev.sentikit.architecture.SentimentBlock;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
@@ -44,7 +45,7 @@ public final class TrainedModel implements AutoCloseable {
         TrainingConfig config = TrainingConfig.fromCard(card);
         NDManager manager = Engine.getEngine("PyTorch").newBaseManager(device);
         try {
-            SentimentBlock block = config.architecture().newBlock(config, card.embeddingRows(), card.labels().size());
+            SentimentBlock block = config.architecture().newBlock(config.settings(), card.embeddingRows(), card.labels().size());
             try (InputStream in = Files.newInputStream(checkpoint.parameters());
                     DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(in))) {
                 block.loadParameters(manager, data);

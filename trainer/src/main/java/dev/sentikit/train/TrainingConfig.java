@@ -1,16 +1,18 @@
 package dev.sentikit.train;
 
 import dev.sentikit.architecture.Architecture;
+import dev.sentikit.architecture.ArchitectureSettings;
 import dev.sentikit.architecture.Architectures;
-import dev.sentikit.architecture.bag.BagArchitecture;
-import dev.sentikit.architecture.transformer.TransformerArchitecture;
+import dev.sentikit.architecture.LrDecay;
 import dev.sentikit.text.EncoderSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything that decides the outcome of a training run. Immutable; build with {@link #builder()}. Two runs
+ * Everything that decides the outcome of a training run: what every architecture shares (epochs, batches, the
+ * optimizer and its schedule, the encoder, the vocabulary, the seed), the architecture, and that architecture's own
+ * settings ({@link ArchitectureSettings}, which only it reads). Immutable; build with {@link #builder()}. Two runs
  * with equal configurations on the same data and CPU give bit-identical models.
  */
 public final class TrainingConfig {
@@ -21,9 +23,6 @@ public final class TrainingConfig {
     public static final int DEFAULT_BATCH_SIZE = 64;
     /** Adam's step size; 5e-3 suits embedding bags, whose rows receive sparse gradients. */
     public static final float DEFAULT_LEARNING_RATE = 5e-3f;
-    public static final int DEFAULT_EMBEDDING_DIM = 64;
-    /** Convolution filters per width (cnn) or LSTM state size (bilstm). */
-    public static final int DEFAULT_HIDDEN_SIZE = 128;
     /** Tokens and bigrams seen fewer times than this go to the hash buckets. */
     public static final int DEFAULT_MIN_COUNT = 2;
     public static final int DEFAULT_MAX_VOCABULARY = 50_000;
@@ -31,18 +30,16 @@ public final class TrainingConfig {
     public static final double DEFAULT_VALID_FRACTION = 0.1;
 
     private final Architecture architecture;
+    private final ArchitectureSettings settings;
     private final EncoderSpec encoder;
     private final int epochs;
     private final int batchSize;
     private final float learningRate;
-    private final int embeddingDim;
-    private final int hiddenSize;
     private final int minCount;
     private final int maxVocabulary;
     private final double validFraction;
     private final long seed;
     private final boolean calibrate;
-    private final java.nio.file.Path embeddings;
     private final int patience;
     private final int accumulate;
     private final int warmupSteps;
@@ -51,10 +48,6 @@ public final class TrainingConfig {
     private final Batching batching;
     private final float weightDecay;
     private final float clipNorm;
-    private final String base;
-    private final java.nio.file.Path baseTokenizer;
-    private final dev.sentikit.architecture.transformer.TransformerShape transformer;
-    private final boolean freezeEncoder;
 
     /**
      * How examples are put into batches. {@code RANDOM}: consecutive slices of a shuffled order.
@@ -83,39 +76,18 @@ public final class TrainingConfig {
     /** Batches per pool of {@link Batching#BUCKETED}. */
     public static final int BUCKET_POOL = 50;
 
-    /** How the learning rate falls after the warm-up: not at all, or linearly or along a cosine to 0 at the last step. */
-    public enum LrDecay {
-        NONE, LINEAR, COSINE;
-
-        public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-
-        /** Parses none, linear or cosine. */
-        public static LrDecay parse(String s) {
-            for (LrDecay d : values()) {
-                if (d.id().equalsIgnoreCase(s.trim())) {
-                    return d;
-                }
-            }
-            throw new IllegalArgumentException("learning-rate decay must be none, linear or cosine, got '" + s + "'");
-        }
-    }
-
     private TrainingConfig(Builder b) {
         this.architecture = b.architecture;
+        this.settings = b.settings != null ? b.settings : b.architecture.defaultSettings();
         this.encoder = b.encoder;
         this.epochs = b.epochs;
         this.batchSize = b.batchSize;
         this.learningRate = b.learningRate;
-        this.embeddingDim = b.embeddingDim;
-        this.hiddenSize = b.hiddenSize;
         this.minCount = b.minCount;
         this.maxVocabulary = b.maxVocabulary;
         this.validFraction = b.validFraction;
         this.seed = b.seed;
         this.calibrate = b.calibrate;
-        this.embeddings = b.embeddings;
         this.patience = b.patience;
         this.accumulate = b.accumulate;
         this.warmupSteps = b.warmupSteps;
@@ -124,18 +96,7 @@ public final class TrainingConfig {
         this.batching = b.batching;
         this.weightDecay = b.weightDecay;
         this.clipNorm = b.clipNorm;
-        this.base = b.base;
-        this.baseTokenizer = b.baseTokenizer;
-        this.transformer = b.transformer;
-        this.freezeEncoder = b.freezeEncoder;
-        boolean isTransformer = architecture instanceof TransformerArchitecture;
-        if (isTransformer != (transformer != null)) {
-            throw new IllegalArgumentException(isTransformer
-                    ? "a transformer needs its shape (optTransformer)" : "only a transformer takes a transformer shape");
-        }
-        if (isTransformer && (base == null || !encoder.usesWordPiece())) {
-            throw new IllegalArgumentException("a transformer needs its base (optBase) and the base's WordPiece encoder");
-        }
+        architecture.check(settings, encoder);
     }
 
     /**
@@ -151,24 +112,9 @@ public final class TrainingConfig {
         return clipNorm;
     }
 
-    /** The pretrained encoder a transformer is fine-tuned from: a name of BaseEncoder.NAMED or an ONNX file. */
-    public String base() {
-        return base;
-    }
-
-    /** The tokenizer.json of a base given as a file, or null. */
-    public java.nio.file.Path baseTokenizer() {
-        return baseTokenizer;
-    }
-
-    /** The transformer's shape; null for the other architectures. */
-    public dev.sentikit.architecture.transformer.TransformerShape transformer() {
-        return transformer;
-    }
-
-    /** Whether the encoder of a transformer is frozen, so that only its classification head trains. */
-    public boolean freezeEncoder() {
-        return freezeEncoder;
+    /** The architecture's own settings, which only it reads. */
+    public ArchitectureSettings settings() {
+        return settings;
     }
 
     public Batching batching() {
@@ -221,25 +167,22 @@ public final class TrainingConfig {
         if (card.provenance() == null || card.provenance().hyperparameters() == null) {
             throw new IllegalArgumentException("the model card has no provenance.hyperparameters");
         }
-        return fromSettings(card.provenance().hyperparameters(), card.encoder(), null);
+        return fromSettings(card.provenance().hyperparameters(), card.encoder());
     }
 
     /**
-     * The configuration that {@link #toMap()} and {@link #encoder()} describe, with the pretrained word vectors
-     * read from {@code embeddings} (null: none, or not needed because the parameters come from a checkpoint).
+     * The configuration that {@link #toMap()} and {@link #encoder()} describe.
      *
      * @throws IllegalArgumentException when a setting is missing or invalid
      */
-    public static TrainingConfig fromSettings(Map<String, Object> h, EncoderSpec encoder,
-            java.nio.file.Path embeddings) {
+    public static TrainingConfig fromSettings(Map<String, Object> h, EncoderSpec encoder) {
+        Architecture architecture = Architectures.parse(string(h, "model"));
         Builder b = builder()
-                .optArchitecture(Architectures.parse(string(h, "model")))
+                .optArchitecture(architecture, architecture.readSettings(h))
                 .optEncoder(encoder)
-                .optEmbeddings(embeddings)
                 .optEpochs(integer(h, "epochs", null))
                 .optBatchSize(integer(h, "batch_size", null))
                 .optLearningRate(((Number) require(h, "learning_rate")).floatValue())
-                .optEmbeddingDim(integer(h, "embedding_dim", null))
                 .optMinCount(integer(h, "min_count", null))
                 .optMaxVocabulary(integer(h, "max_vocabulary", null))
                 .optValidFraction(((Number) require(h, "valid_fraction")).doubleValue())
@@ -252,22 +195,11 @@ public final class TrainingConfig {
                 .optCheckpointEvery(integer(h, "checkpoint_every", 0))
                 // runs recorded before batching was a setting used random batches
                 .optBatching(Batching.parse(h.getOrDefault("batching", "random").toString()));
-        if (h.get("hidden_size") != null) {
-            b.optHiddenSize(integer(h, "hidden_size", null));
-        }
         if (h.get("weight_decay") instanceof Number n) {
             b.optWeightDecay(n.floatValue());
         }
         if (h.get("clip_norm") instanceof Number n) {
             b.optClipNorm(n.floatValue());
-        }
-        if (h.get("transformer") instanceof Map<?, ?> t) {
-            b.optTransformer(dev.sentikit.architecture.transformer.TransformerShape.fromMap(t));
-            b.optBase(string(h, "base"));
-            if (h.get("base_tokenizer") != null) {
-                b.optBaseTokenizer(java.nio.file.Path.of(h.get("base_tokenizer").toString()));
-            }
-            b.optFreezeEncoder(Boolean.TRUE.equals(h.get("freeze_encoder")));
         }
         return b.build();
     }
@@ -297,11 +229,6 @@ public final class TrainingConfig {
         return patience;
     }
 
-    /** GloVe-format word vectors that initialize the embedding, or null for random initialization. */
-    public java.nio.file.Path embeddings() {
-        return embeddings;
-    }
-
     /** Whether a temperature is fitted on the validation split after training (see TemperatureScaling). */
     public boolean calibrate() {
         return calibrate;
@@ -329,14 +256,6 @@ public final class TrainingConfig {
 
     public float learningRate() {
         return learningRate;
-    }
-
-    public int embeddingDim() {
-        return embeddingDim;
-    }
-
-    public int hiddenSize() {
-        return hiddenSize;
     }
 
     public int minCount() {
@@ -369,18 +288,7 @@ public final class TrainingConfig {
         if (clipNorm > 0) {
             m.put("clip_norm", clipNorm);
         }
-        if (transformer != null) {
-            m.put("base", base);
-            if (baseTokenizer != null) {
-                m.put("base_tokenizer", baseTokenizer.toString());
-            }
-            m.put("transformer", transformer.toMap());
-            m.put("freeze_encoder", freezeEncoder);
-        }
-        m.put("embedding_dim", embeddingDim);
-        if (architecture.usesHiddenSize()) {
-            m.put("hidden_size", hiddenSize);
-        }
+        m.putAll(architecture.writeSettings(settings));
         m.put("min_count", minCount);
         m.put("max_vocabulary", maxVocabulary);
         m.put("valid_fraction", validFraction);
@@ -392,27 +300,22 @@ public final class TrainingConfig {
         m.put("lr_decay", lrDecay.id());
         m.put("checkpoint_every", checkpointEvery);
         m.put("batching", batching.id());
-        if (embeddings != null) {
-            m.put("embeddings", embeddings.getFileName().toString());
-        }
         return m;
     }
 
     /** Builds a {@link TrainingConfig}; each setting is checked when it is set. */
     public static final class Builder {
-        private Architecture architecture = Architectures.parse(BagArchitecture.ID);
+        private Architecture architecture = Architectures.all().get(0);
+        private ArchitectureSettings settings;
         private EncoderSpec encoder = EncoderSpec.defaults();
         private int epochs = DEFAULT_EPOCHS;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private float learningRate = DEFAULT_LEARNING_RATE;
-        private int embeddingDim = DEFAULT_EMBEDDING_DIM;
-        private int hiddenSize = DEFAULT_HIDDEN_SIZE;
         private int minCount = DEFAULT_MIN_COUNT;
         private int maxVocabulary = DEFAULT_MAX_VOCABULARY;
         private double validFraction = DEFAULT_VALID_FRACTION;
         private long seed = DEFAULT_SEED;
         private boolean calibrate = true;
-        private java.nio.file.Path embeddings;
         private int patience;
         private int accumulate = 1;
         private int warmupSteps;
@@ -421,10 +324,6 @@ public final class TrainingConfig {
         private Batching batching = Batching.BUCKETED;
         private float weightDecay;
         private float clipNorm;
-        private String base;
-        private java.nio.file.Path baseTokenizer;
-        private dev.sentikit.architecture.transformer.TransformerShape transformer;
-        private boolean freezeEncoder;
 
         private Builder() {}
 
@@ -443,27 +342,6 @@ public final class TrainingConfig {
                 throw new IllegalArgumentException("clip norm must be >= 0 (0 = no clipping), got " + norm);
             }
             this.clipNorm = norm;
-            return this;
-        }
-
-        /** The base a transformer is fine-tuned from: a named base or an ONNX file. */
-        public Builder optBase(String nameOrFile) {
-            this.base = Objects.requireNonNull(nameOrFile, "base");
-            return this;
-        }
-
-        public Builder optBaseTokenizer(java.nio.file.Path file) {
-            this.baseTokenizer = file;
-            return this;
-        }
-
-        public Builder optTransformer(dev.sentikit.architecture.transformer.TransformerShape shape) {
-            this.transformer = shape;
-            return this;
-        }
-
-        public Builder optFreezeEncoder(boolean on) {
-            this.freezeEncoder = on;
             return this;
         }
 
@@ -509,19 +387,22 @@ public final class TrainingConfig {
             return this;
         }
 
-        /** Initializes the embedding from GloVe-format vectors, whose width must be the embedding dim. */
-        public Builder optEmbeddings(java.nio.file.Path file) {
-            this.embeddings = file;
-            return this;
-        }
-
         public Builder optCalibrate(boolean on) {
             this.calibrate = on;
             return this;
         }
 
+        /** The architecture, with its default settings ({@link Architecture#defaultSettings()}). */
         public Builder optArchitecture(Architecture a) {
             this.architecture = Objects.requireNonNull(a, "architecture");
+            this.settings = null;
+            return this;
+        }
+
+        /** The architecture and its own settings, which it checks when the configuration is built. */
+        public Builder optArchitecture(Architecture a, ArchitectureSettings settings) {
+            this.architecture = Objects.requireNonNull(a, "architecture");
+            this.settings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
@@ -545,16 +426,6 @@ public final class TrainingConfig {
                 throw new IllegalArgumentException("learning rate must be a positive number, got " + lr);
             }
             this.learningRate = lr;
-            return this;
-        }
-
-        public Builder optEmbeddingDim(int n) {
-            this.embeddingDim = positive("embedding dim", n);
-            return this;
-        }
-
-        public Builder optHiddenSize(int n) {
-            this.hiddenSize = positive("hidden size", n);
             return this;
         }
 

@@ -1,5 +1,7 @@
 package dev.sentikit.train;
 
+import dev.sentikit.train.report.EpochResult;
+
 /** Told what a training run is doing, for progress displays and logs. Every method has an empty default. */
 public interface TrainingListener {
 

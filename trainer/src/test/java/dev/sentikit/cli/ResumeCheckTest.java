@@ -1,5 +1,8 @@
 package dev.sentikit.cli;
 
+import dev.sentikit.architecture.Architectures;
+import dev.sentikit.architecture.LrDecay;
+import dev.sentikit.architecture.WordEmbeddingSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,9 +64,10 @@ class ResumeCheckTest {
 
     @Test
     void theRunsOwnValuesAreAcceptedInAnyFormAndOthersNamed() throws Exception {
-        TrainingConfig config = TrainingConfig.builder().optEpochs(2).optBatchSize(32).optLearningRate(5e-3f)
-                .optEmbeddingDim(16).optMinCount(1).optSeed(7).optWarmupSteps(3)
-                .optLrDecay(TrainingConfig.LrDecay.COSINE).optCheckpointEvery(5).optAccumulate(2)
+        TrainingConfig config = TrainingConfig.builder().optArchitecture(Architectures.parse("bag"),
+                WordEmbeddingSettings.defaults().withEmbeddingDim(16)).optEpochs(2).optBatchSize(32)
+                .optLearningRate(5e-3f).optMinCount(1).optSeed(7).optWarmupSteps(3)
+                .optLrDecay(LrDecay.COSINE).optCheckpointEvery(5).optAccumulate(2)
                 .optEncoder(EncoderSpec.defaults().withHashBuckets(256)).optCalibrate(false).build();
         ResumeCheck.RunSettings run = run(config);
         assertEquals(List.of(), differences(run, "--model", "BAG", "--epochs", "2", "--batch-size", "32", "--lr",

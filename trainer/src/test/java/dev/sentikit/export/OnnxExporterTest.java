@@ -9,10 +9,8 @@ import ai.djl.Device;
 import dev.sentikit.AnalyzerOptions;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
-import dev.sentikit.architecture.bag.BagBlock;
-import dev.sentikit.architecture.bag.BagGraph;
-import dev.sentikit.architecture.bag.BagWeights;
-import dev.sentikit.export.graph.OnnxChecker;
+import dev.sentikit.architecture.SentimentBlock;
+import dev.sentikit.graph.OnnxChecker;
 import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.ModelFormat;
 import dev.sentikit.train.Checkpoint;
@@ -83,17 +81,21 @@ class OnnxExporterTest {
     @Test
     void parityCheckCatchesAWrongGraph() throws Exception {
         try (TrainedModel trained = TrainedModel.load(checkpoint, Device.cpu())) {
-            BagBlock block = (BagBlock) trained.block();
-            float[] bias = trained.values(block.bias()).clone();
-            bias[0] += 0.05f; // what a wrong graph would do
-            int rows = (int) block.embedding().getArray().getShape().get(0);
-            int dim = (int) block.embedding().getArray().getShape().get(1);
-            BagWeights weights = new BagWeights(trained.values(block.embedding()), rows, dim,
-                    trained.values(block.weight()), bias, bias.length);
-            byte[] bytes = BagGraph.build(weights,
-                    ModelFormat.toMetadataProps(checkpoint.card(), checkpoint.vocabulary()), "test").toByteArray();
-            ParityReport report = OnnxExporter.compare(trained.probabilities(split.heldOut().texts()),
-                    checkpoint.card().labels(), bytes, split.heldOut().texts(), "wrong.onnx");
+            SentimentBlock block = trained.block();
+            byte[] bytes;
+            java.util.List<String> texts = split.heldOut().texts();
+            float[][] djl = trained.probabilities(texts);
+            float[] bias = block.bias().getArray().toFloatArray();
+            float[] wrong = bias.clone();
+            wrong[0] += 0.05f; // what a wrong graph would do: the graph gets another bias for the first label
+            block.bias().getArray().set(wrong);
+            try {
+                bytes = ModelGraphs.build(block, ModelFormat.toMetadataProps(checkpoint.card(),
+                        checkpoint.vocabulary()), "test").toByteArray();
+            } finally {
+                block.bias().getArray().set(bias);
+            }
+            ParityReport report = OnnxExporter.compare(djl, checkpoint.card().labels(), bytes, texts, "wrong.onnx");
             assertFalse(report.passed());
             assertTrue(report.maxProbabilityDifference() > 1e-3);
         }

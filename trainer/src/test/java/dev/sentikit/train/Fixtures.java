@@ -1,5 +1,8 @@
 package dev.sentikit.train;
 
+import dev.sentikit.architecture.Architecture;
+import dev.sentikit.architecture.Architectures;
+import dev.sentikit.architecture.WordEmbeddingSettings;
 import dev.sentikit.train.data.DataReader;
 import dev.sentikit.train.data.LabeledData;
 import dev.sentikit.train.data.LabeledText;
@@ -34,9 +37,14 @@ public final class Fixtures {
         return new Examples(data.labels(), texts, data.labelIndices());
     }
 
-    /** Settings that learn the fixture in a few seconds on two cores. */
+    /** Settings that learn the fixture in a few seconds on two cores: a bag of width 32. */
     public static TrainingConfig.Builder smallConfig() {
-        return TrainingConfig.builder().optEpochs(6).optBatchSize(32).optEmbeddingDim(32).optMinCount(1)
-                .optLearningRate(5e-3f).optSeed(7);
+        return smallConfig(Architectures.parse("bag"));
+    }
+
+    /** {@link #smallConfig()} for {@code architecture}, one of those that train their embedding from scratch. */
+    public static TrainingConfig.Builder smallConfig(Architecture architecture) {
+        return TrainingConfig.builder().optArchitecture(architecture, WordEmbeddingSettings.defaults()
+                .withEmbeddingDim(32)).optEpochs(6).optBatchSize(32).optMinCount(1).optLearningRate(5e-3f).optSeed(7);
     }
 }

@@ -1,5 +1,7 @@
 package dev.sentikit.train;
 
+import dev.sentikit.train.report.EpochResult;
+import dev.sentikit.architecture.LrDecay;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -226,12 +228,12 @@ class ResumeTest {
     @Test
     void learningRateScheduleWarmsUpAndDecaysToZero() throws Exception {
         TrainingConfig linear = config().optLearningRate(0.01f).optWarmupSteps(10)
-                .optLrDecay(TrainingConfig.LrDecay.LINEAR).build();
+                .optLrDecay(LrDecay.LINEAR).build();
         assertEquals(0.001f, linear.learningRateAt(1, 110), 1e-9);
         assertEquals(0.01f, linear.learningRateAt(10, 110), 1e-9);
         assertEquals(0.005f, linear.learningRateAt(60, 110), 1e-7);
         assertEquals(0f, linear.learningRateAt(110, 110), 1e-9);
-        TrainingConfig cosine = config().optLearningRate(0.01f).optLrDecay(TrainingConfig.LrDecay.COSINE).build();
+        TrainingConfig cosine = config().optLearningRate(0.01f).optLrDecay(LrDecay.COSINE).build();
         assertEquals(0.01f, cosine.learningRateAt(0, 100), 1e-9);
         assertEquals(0.005f, cosine.learningRateAt(50, 100), 1e-7);
         assertEquals(0f, cosine.learningRateAt(100, 100), 1e-9);
@@ -255,7 +257,7 @@ class ResumeTest {
     @Test
     void metricsRecordTheScheduledLearningRate(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("run");
-        trainStraight(config().optEpochs(2).optLrDecay(TrainingConfig.LrDecay.LINEAR).optWarmupSteps(5).build(), dir);
+        trainStraight(config().optEpochs(2).optLrDecay(LrDecay.LINEAR).optWarmupSteps(5).build(), dir);
         List<Map<String, Object>> lines = MetricsLog.read(dir.resolve(MetricsLog.FILE));
         assertEquals(2, lines.size());
         double first = ((Number) lines.get(0).get("learning_rate")).doubleValue();

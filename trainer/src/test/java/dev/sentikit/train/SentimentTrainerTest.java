@@ -1,5 +1,6 @@
 package dev.sentikit.train;
 
+import dev.sentikit.train.report.EpochResult;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

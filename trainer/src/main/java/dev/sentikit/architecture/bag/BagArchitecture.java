@@ -2,8 +2,8 @@ package dev.sentikit.architecture.bag;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sentikit.architecture.WordEmbeddingArchitecture;
-import dev.sentikit.train.SentimentBlock;
-import dev.sentikit.train.TrainingConfig;
+import dev.sentikit.architecture.WordEmbeddingSettings;
+import dev.sentikit.architecture.SentimentBlock;
 import java.util.Map;
 
 /**
@@ -30,8 +30,8 @@ public final class BagArchitecture extends WordEmbeddingArchitecture {
     }
 
     @Override
-    public SentimentBlock newBlock(TrainingConfig config, long rows, int labels) {
-        return new BagBlock(rows, config.embeddingDim(), labels);
+    protected SentimentBlock newBlock(WordEmbeddingSettings settings, long rows, int labels) {
+        return new BagBlock(rows, settings.embeddingDim(), labels);
     }
 
     @Override

@@ -10,7 +10,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
-import dev.sentikit.train.SentimentBlock;
+import dev.sentikit.architecture.SentimentBlock;
 
 /**
  * The bag model: an embedding of word and bigram ids, the mean over the non-padding positions, and one
@@ -23,8 +23,6 @@ public final class BagBlock extends SentimentBlock {
 
     private static final byte VERSION = 1;
 
-    private final Parameter weight;
-    private final Parameter bias;
 
     /**
      * @param rows embedding rows: 1 (padding) + vocabulary entries + hash buckets
@@ -32,35 +30,20 @@ public final class BagBlock extends SentimentBlock {
      * @param labels number of output labels
      */
     public BagBlock(long rows, int dim, int labels) {
-        super(VERSION, rows, dim, labels);
-        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(labels, dim)).optInitializer(Initializer.ZEROS).build());
-        bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
-                .optShape(new Shape(labels)).optInitializer(Initializer.ZEROS).build());
+        super(VERSION, BagArchitecture.ID, rows, dim, labels);
+        addHead(dim, Initializer.ZEROS);
     }
 
-    @Override
-    public String architectureId() {
-        return BagArchitecture.ID;
-    }
 
-    @Override
-    public Parameter weight() {
-        return weight;
-    }
 
-    @Override
-    public Parameter bias() {
-        return bias;
-    }
 
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray ids = inputs.singletonOrThrow();
         NDArray table = store.getValue(embedding, ids.getDevice(), training);
-        NDArray w = store.getValue(weight, ids.getDevice(), training);
-        NDArray b = store.getValue(bias, ids.getDevice(), training);
+        NDArray w = store.getValue(weight(), ids.getDevice(), training);
+        NDArray b = store.getValue(bias(), ids.getDevice(), training);
         NDArray emb = Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow(); // [B, T, D]
         NDArray mask = mask(ids); // [B, T]
         NDArray sum = emb.mul(mask.expandDims(2)).sum(new int[] {1}); // [B, D]

@@ -1,10 +1,10 @@
 package dev.sentikit.architecture.bag;
 
-import static dev.sentikit.export.graph.GraphSupport.op;
+import static dev.sentikit.graph.GraphSupport.op;
 
 import ai.onnx.proto.OnnxMl;
-import dev.sentikit.export.graph.GraphOperators;
-import dev.sentikit.export.graph.GraphSupport;
+import dev.sentikit.graph.GraphOperators;
+import dev.sentikit.graph.GraphSupport;
 import dev.sentikit.model.ModelFormat;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.sentikit.architecture.bag;
 
-import dev.sentikit.export.graph.GraphSupport;
+import dev.sentikit.graph.GraphSupport;
 import java.util.Objects;
 
 /**

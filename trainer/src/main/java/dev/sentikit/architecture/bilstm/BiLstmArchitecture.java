@@ -2,12 +2,12 @@ package dev.sentikit.architecture.bilstm;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sentikit.architecture.WordEmbeddingArchitecture;
-import dev.sentikit.train.SentimentBlock;
-import dev.sentikit.train.TrainingConfig;
+import dev.sentikit.architecture.WordEmbeddingSettings;
+import dev.sentikit.architecture.SentimentBlock;
 import java.util.Map;
 
 /**
- * Word embeddings, a forward and a backward LSTM ({@link TrainingConfig#hiddenSize()} state each), their final
+ * Word embeddings, a forward and a backward LSTM ({@link WordEmbeddingSettings#hiddenSize()} state each), their final
  * states, one linear layer. {@link BiLstmBlock} in training, {@link BiLstmGraph} in the exported file.
  */
 public final class BiLstmArchitecture extends WordEmbeddingArchitecture {
@@ -36,8 +36,8 @@ public final class BiLstmArchitecture extends WordEmbeddingArchitecture {
     }
 
     @Override
-    public SentimentBlock newBlock(TrainingConfig config, long rows, int labels) {
-        return new BiLstmBlock(rows, config.embeddingDim(), labels, config.hiddenSize());
+    protected SentimentBlock newBlock(WordEmbeddingSettings settings, long rows, int labels) {
+        return new BiLstmBlock(rows, settings.embeddingDim(), labels, settings.hiddenSize());
     }
 
     @Override

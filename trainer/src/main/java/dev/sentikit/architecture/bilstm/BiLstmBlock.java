@@ -13,7 +13,7 @@ import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
-import dev.sentikit.train.SentimentBlock;
+import dev.sentikit.architecture.SentimentBlock;
 
 /**
  * A bidirectional LSTM classifier: word embeddings, one LSTM reading each text forward and one reading it
@@ -39,25 +39,20 @@ public final class BiLstmBlock extends SentimentBlock {
 
     private final LSTM forward;
     private final LSTM backward;
-    private final Parameter weight;
-    private final Parameter bias;
     private final int hidden;
     private final int dim;
     /** Whether the engine's fused LSTM kernel computes the LSTM equations here; set at initialization. */
     private boolean fused;
 
     public BiLstmBlock(long rows, int dim, int labels, int hidden) {
-        super(VERSION, rows, dim, labels);
+        super(VERSION, BiLstmArchitecture.ID, rows, dim, labels);
         this.hidden = hidden;
         this.dim = dim;
         forward = addChildBlock("forward", LSTM.builder().setStateSize(hidden).setNumLayers(1).optBatchFirst(true)
                 .optReturnState(false).build());
         backward = addChildBlock("backward", LSTM.builder().setStateSize(hidden).setNumLayers(1).optBatchFirst(true)
                 .optReturnState(false).build());
-        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(labels, 2L * hidden)).build());
-        bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
-                .optShape(new Shape(labels)).optInitializer(Initializer.ZEROS).build());
+        addHead(2L * hidden, null);
     }
 
     public LSTM forwardLstm() {
@@ -68,20 +63,8 @@ public final class BiLstmBlock extends SentimentBlock {
         return backward;
     }
 
-    @Override
-    public String architectureId() {
-        return BiLstmArchitecture.ID;
-    }
 
-    @Override
-    public Parameter weight() {
-        return weight;
-    }
 
-    @Override
-    public Parameter bias() {
-        return bias;
-    }
 
     public int hidden() {
         return hidden;
@@ -139,7 +122,7 @@ public final class BiLstmBlock extends SentimentBlock {
                     parameters(backward, store, device, training), emb, reversed, lengths); // [2, B, H]
             features = states.get(0).concat(states.get(1), 1); // [B, 2H]
         }
-        return Linear.linear(features, store.getValue(weight, device, training), store.getValue(bias, device, training));
+        return Linear.linear(features, store.getValue(weight(), device, training), store.getValue(bias(), device, training));
     }
 
     /** {@code W_ih}, {@code W_hh}, {@code b_ih}, {@code b_hh} of one of the LSTMs, on {@code device}. */

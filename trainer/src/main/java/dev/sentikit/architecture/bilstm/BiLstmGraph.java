@@ -1,13 +1,13 @@
 package dev.sentikit.architecture.bilstm;
 
-import static dev.sentikit.export.graph.GraphSupport.op;
+import static dev.sentikit.graph.GraphSupport.op;
 
 import ai.djl.nn.Parameter;
 import ai.djl.nn.recurrent.LSTM;
 import ai.djl.util.Pair;
 import ai.onnx.proto.OnnxMl;
-import dev.sentikit.export.graph.GraphOperators;
-import dev.sentikit.export.graph.GraphSupport;
+import dev.sentikit.graph.GraphOperators;
+import dev.sentikit.graph.GraphSupport;
 import dev.sentikit.model.ModelFormat;
 import java.util.ArrayList;
 import java.util.List;

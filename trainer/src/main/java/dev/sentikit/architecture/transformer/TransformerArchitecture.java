@@ -2,13 +2,20 @@ package dev.sentikit.architecture.transformer;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sentikit.architecture.Architecture;
+import dev.sentikit.architecture.ArchitectureSettings;
+import dev.sentikit.architecture.LrDecay;
+import dev.sentikit.architecture.SentimentBlock;
 import dev.sentikit.model.BaseModel;
+import dev.sentikit.model.ModelFormat;
+import dev.sentikit.text.EncoderSpec;
 import dev.sentikit.text.TokenizerJson;
 import dev.sentikit.text.Vocabulary;
-import dev.sentikit.train.SentimentBlock;
-import dev.sentikit.train.TrainingConfig;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -32,8 +39,10 @@ public final class TransformerArchitecture implements Architecture {
      * a linear warm-up over 10% of the steps then a linear decay, gradients clipped to norm 1, 128 tokens, and early
      * stopping after one epoch without a better validation macro-F1.
      */
-    public static final Defaults DEFAULTS = new Defaults(3, 32, 3e-5f, 128, 0.01f, 1.0f, 0.1,
-            TrainingConfig.LrDecay.LINEAR, 1);
+    public static final Defaults DEFAULTS = new Defaults(3, 32, 3e-5f, 0.01f, 1.0f, 0.1, LrDecay.LINEAR, 1);
+
+    /** Tokens read by default, [CLS] and [SEP] included (fewer when the base knows fewer positions). */
+    public static final int DEFAULT_MAX_TOKENS = 128;
 
     /**
      * With {@code --freeze-encoder}: only the head learns, a linear layer on fixed states computed once
@@ -41,8 +50,8 @@ public final class TransformerArchitecture implements Architecture {
      * up to 20 epochs (an epoch costs seconds), stopping after 3 without a better validation macro-F1. On 3,000
      * VADER texts it stops after 12 epochs at validation macro-F1 0.636; with 3 epochs it reached 0.543.
      */
-    public static final Defaults FROZEN_DEFAULTS = new Defaults(20, 32, 1e-3f, 128, 0.01f, 1.0f, 0.1,
-            TrainingConfig.LrDecay.LINEAR, 3);
+    public static final Defaults FROZEN_DEFAULTS = new Defaults(20, 32, 1e-3f, 0.01f, 1.0f, 0.1, LrDecay.LINEAR,
+            3);
 
     /** The base read last, kept so that configuring and training one run read the files once. */
     private static Loaded last;
@@ -62,26 +71,26 @@ public final class TransformerArchitecture implements Architecture {
     }
 
     @Override
-    public Defaults defaults() {
-        return DEFAULTS;
+    public Defaults defaults(ArchitectureSettings settings) {
+        return settings(settings).freezeEncoder() ? FROZEN_DEFAULTS : DEFAULTS;
     }
 
     @Override
-    public Defaults defaults(boolean frozen) {
-        return frozen ? FROZEN_DEFAULTS : DEFAULTS;
-    }
-
-    @Override
-    public void configure(TrainingConfig.Builder config, Options options, Consumer<String> log) throws IOException {
+    public Configured configure(Options options, Consumer<String> log) throws IOException {
         if (options.base() == null) {
             throw new IllegalArgumentException("--model transformer needs --base: one of "
                     + String.join(", ", BaseEncoder.NAMED.keySet()) + ", or FILE.onnx with --base-tokenizer");
         }
-        Loaded base = load(options.base(), options.baseTokenizer(), options.maxTokens(), log);
+        if (options.embeddings() != null) {
+            throw new IllegalArgumentException("--embeddings is for the networks trained from scratch (bag, cnn, "
+                    + "bilstm): a transformer's embedding is its base's");
+        }
+        int maxTokens = options.maxTokens() != null ? options.maxTokens() : DEFAULT_MAX_TOKENS;
+        Loaded base = load(options.base(), options.baseTokenizer(), maxTokens, log);
         BertWeights w = base.weights();
-        if (options.maxTokens() > w.positions()) {
-            if (options.maxTokensGiven()) {
-                throw new IllegalArgumentException("--max-tokens " + options.maxTokens() + " is more than the "
+        if (maxTokens > w.positions()) {
+            if (options.maxTokens() != null) {
+                throw new IllegalArgumentException("--max-tokens " + maxTokens + " is more than the "
                         + w.positions() + " positions the base encoder knows");
             }
             // The default is for bases of 512 positions; a shorter base reads as many tokens as it has positions.
@@ -91,27 +100,110 @@ public final class TransformerArchitecture implements Architecture {
         TransformerShape.Pooling pooling = options.pooling() != null
                 ? TransformerShape.Pooling.parse(options.pooling()) : base.files().base().pooling();
         float dropout = options.dropout() != null ? options.dropout() : TransformerShape.DEFAULT_DROPOUT;
-        config.optEncoder(base.tokenizerJson().spec())
-                .optBase(options.base())
-                .optBaseTokenizer(options.baseTokenizer())
-                .optTransformer(TransformerShape.of(w, pooling, dropout))
-                .optFreezeEncoder(options.freezeEncoder())
-                .optEmbeddingDim(w.hidden());
+        TransformerSettings settings = new TransformerSettings(options.base(), options.baseTokenizer(),
+                TransformerShape.of(w, pooling, dropout), options.freezeEncoder());
         log.accept("base " + options.base() + ": " + w + ", " + String.format(java.util.Locale.ROOT, "%,d",
                 w.parameterCount()) + " parameters; pooling " + pooling.id());
+        return new Configured(base.tokenizerJson().spec(), settings);
+    }
+
+    /** None: a transformer needs its base ({@link TransformerSettings}, or {@link #configure}). */
+    @Override
+    public ArchitectureSettings defaultSettings() {
+        throw new IllegalArgumentException("a transformer needs its base: give its settings (TransformerSettings, "
+                + "as Architecture.configure makes them from the options)");
     }
 
     @Override
-    public Prepared prepare(TrainingConfig config, Consumer<String> log) throws IOException {
-        Loaded base = load(config.base(), config.baseTokenizer(), config.encoder().maxTokens(), log);
-        last = null; // the run holds it from here; free it with the run
-        if (!base.tokenizerJson().spec().equals(config.encoder())) {
-            throw new IllegalArgumentException("the tokenizer of the base " + config.base() + " is not the one this "
-                    + "run was configured with: " + base.tokenizerJson().spec() + " vs " + config.encoder());
+    public void check(ArchitectureSettings settings, EncoderSpec encoder) {
+        settings(settings);
+        if (!encoder.usesWordPiece()) {
+            throw new IllegalArgumentException("a transformer reads its base's WordPiece encoder, not " + encoder);
         }
-        TransformerShape shape = config.transformer();
+    }
+
+    private TransformerSettings settings(ArchitectureSettings settings) {
+        if (settings instanceof TransformerSettings t) {
+            return t;
+        }
+        throw new IllegalArgumentException("not the settings of a transformer: "
+                + (settings == null ? "none" : settings.getClass().getSimpleName()));
+    }
+
+    @Override
+    public Map<String, Object> writeSettings(ArchitectureSettings settings) {
+        TransformerSettings t = settings(settings);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("base", t.base());
+        if (t.baseTokenizer() != null) {
+            m.put("base_tokenizer", t.baseTokenizer().toString());
+        }
+        m.put("transformer", t.shape().toMap());
+        m.put("freeze_encoder", t.freezeEncoder());
+        m.put("embedding_dim", t.shape().hidden()); // the width of the states, as the other networks record theirs
+        return m;
+    }
+
+    @Override
+    public TransformerSettings readSettings(Map<String, Object> h) {
+        if (!(h.get("transformer") instanceof Map<?, ?> shape) || h.get("base") == null) {
+            throw new IllegalArgumentException("the model card has no provenance.hyperparameters.transformer and "
+                    + ".base");
+        }
+        return new TransformerSettings(h.get("base").toString(),
+                h.get("base_tokenizer") == null ? null : Path.of(h.get("base_tokenizer").toString()),
+                TransformerShape.fromMap(shape), Boolean.TRUE.equals(h.get("freeze_encoder")));
+    }
+
+    @Override
+    public Map<String, String> optionValues(ArchitectureSettings settings) {
+        TransformerSettings t = settings(settings);
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("--base", t.base());
+        // A path names the same file as the run's when both resolve to it (relative: against this directory).
+        m.put("--base-tokenizer", t.baseTokenizer() == null ? "none"
+                : t.baseTokenizer().toAbsolutePath().normalize().toString());
+        m.put("--pooling", t.shape().pooling().id());
+        m.put("--dropout", Float.toString(t.shape().dropout()));
+        m.put("--freeze-encoder", Boolean.toString(t.freezeEncoder()));
+        return m;
+    }
+
+    /** The width and the vocabulary are the base's. */
+    @Override
+    public java.util.Set<String> ignoredOptions() {
+        return java.util.Set.of("--embedding-dim", "--hidden-size", "--hash-buckets");
+    }
+
+    @Override
+    public List<String> checkpointFiles() {
+        return List.of(TOKENIZER_FILE);
+    }
+
+    /** The base's tokenizer.json, which the SDK's WordPiece encoder reads from the file. */
+    @Override
+    public Map<String, String> exportMetadata(Path checkpointDir, EncoderSpec encoder) throws IOException {
+        Path tokenizer = checkpointDir.resolve(TOKENIZER_FILE);
+        if (!encoder.usesWordPiece() || !Files.isRegularFile(tokenizer)) {
+            return Map.of();
+        }
+        return Map.of(ModelFormat.KEY_TOKENIZER_JSON,
+                ModelFormat.asciiJson(Files.readString(tokenizer, StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public Prepared prepare(ArchitectureSettings settings, EncoderSpec encoder, Consumer<String> log)
+            throws IOException {
+        TransformerSettings t = settings(settings);
+        Loaded base = load(t.base(), t.baseTokenizer(), encoder.maxTokens(), log);
+        last = null; // the run holds it from here; free it with the run
+        if (!base.tokenizerJson().spec().equals(encoder)) {
+            throw new IllegalArgumentException("the tokenizer of the base " + t.base() + " is not the one this "
+                    + "run was configured with: " + base.tokenizerJson().spec() + " vs " + encoder);
+        }
+        TransformerShape shape = t.shape();
         if (!TransformerShape.of(base.weights(), shape.pooling(), shape.dropout()).equals(shape)) {
-            throw new IllegalArgumentException("the base " + config.base() + " (" + base.weights() + ") is not the "
+            throw new IllegalArgumentException("the base " + t.base() + " (" + base.weights() + ") is not the "
                     + "shape this run was configured with (" + shape + ")");
         }
         BaseEncoder.Loaded files = base.files();
@@ -148,20 +240,21 @@ public final class TransformerArchitecture implements Architecture {
     }
 
     @Override
-    public SentimentBlock newBlock(TrainingConfig config, long rows, int labels) {
-        return new TransformerBlock(rows, config.transformer(), labels);
+    public SentimentBlock newBlock(ArchitectureSettings settings, long rows, int labels) {
+        return new TransformerBlock(rows, settings(settings).shape(), labels);
     }
 
     @Override
-    public String initialize(SentimentBlock block, TrainingConfig config, Vocabulary vocabulary, Random random,
-            Prepared prepared) {
+    public String initialize(SentimentBlock block, ArchitectureSettings settings, Vocabulary vocabulary,
+            Random random, Prepared prepared) {
+        TransformerSettings t = settings(settings);
         TransformerBlock transformer = (TransformerBlock) block;
         BertWeights weights = (BertWeights) prepared.state();
         transformer.loadBase(weights);
-        if (config.freezeEncoder()) {
+        if (t.freezeEncoder()) {
             transformer.freezeEncoder();
         }
-        return "fine-tuning " + (config.freezeEncoder() ? "the head on the frozen " : "") + "base " + config.base()
+        return "fine-tuning " + (t.freezeEncoder() ? "the head on the frozen " : "") + "base " + t.base()
                 + " (" + weights + ")";
     }
 

@@ -17,7 +17,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
-import dev.sentikit.train.SentimentBlock;
+import dev.sentikit.architecture.SentimentBlock;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,8 +55,6 @@ public final class TransformerBlock extends SentimentBlock {
     private final Parameter embeddingGamma;
     private final Parameter embeddingBeta;
     private final List<Layer> layerParameters = new ArrayList<>();
-    private final Parameter weight;
-    private final Parameter bias;
     private boolean encoderFrozen;
     /** With a frozen encoder, the pooled states of the run's texts ({@link #precompute}), or null. */
     private FrozenStates frozenStates;
@@ -73,7 +71,7 @@ public final class TransformerBlock extends SentimentBlock {
      * @param labels number of output labels
      */
     public TransformerBlock(long rows, TransformerShape shape, int labels) {
-        super(VERSION, rows, shape.hidden(), labels);
+        super(VERSION, TransformerArchitecture.ID, rows, shape.hidden(), labels);
         this.shape = shape;
         int h = shape.hidden();
         int f = shape.intermediate();
@@ -97,8 +95,7 @@ public final class TransformerBlock extends SentimentBlock {
                     parameter(p + "output_norm.gamma", Parameter.Type.GAMMA, new Shape(h)),
                     parameter(p + "output_norm.beta", Parameter.Type.BETA, new Shape(h))));
         }
-        weight = parameter("weight", Parameter.Type.WEIGHT, new Shape(labels, h));
-        bias = parameter("bias", Parameter.Type.BIAS, new Shape(labels));
+        addHead(h, Initializer.ZEROS);
     }
 
     private Parameter parameter(String name, Parameter.Type type, Shape shape) {
@@ -110,10 +107,6 @@ public final class TransformerBlock extends SentimentBlock {
         return shape;
     }
 
-    @Override
-    public String architectureId() {
-        return TransformerArchitecture.ID;
-    }
 
     /** 32 texts of up to 512 tokens keep the attention scores of one layer under 0.5 GB. */
     @Override
@@ -121,15 +114,7 @@ public final class TransformerBlock extends SentimentBlock {
         return 32;
     }
 
-    @Override
-    public Parameter weight() {
-        return weight;
-    }
 
-    @Override
-    public Parameter bias() {
-        return bias;
-    }
 
     Parameter positionEmbedding() {
         return positionEmbedding;
@@ -153,7 +138,7 @@ public final class TransformerBlock extends SentimentBlock {
 
     /** Whether a parameter belongs to the encoder (everything but the classification head). */
     public boolean isEncoder(Parameter p) {
-        return p != weight && p != bias;
+        return p != weight() && p != bias();
     }
 
     /**
@@ -331,7 +316,7 @@ public final class TransformerBlock extends SentimentBlock {
             pooled = pool(encode(store, ids, training && !encoderFrozen), ids);
         }
         pooled = Dropout.dropout(pooled, shape.dropout(), training).singletonOrThrow();
-        return Linear.linear(pooled, store.getValue(weight, device, training), store.getValue(bias, device, training));
+        return Linear.linear(pooled, store.getValue(weight(), device, training), store.getValue(bias(), device, training));
     }
 
     /** The base's pooling of {@code states} [batch, sequence, hidden]: [batch, hidden]. */

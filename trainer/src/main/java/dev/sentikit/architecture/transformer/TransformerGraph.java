@@ -3,7 +3,7 @@ package dev.sentikit.architecture.transformer;
 import ai.djl.nn.Parameter;
 import ai.onnx.proto.OnnxMl;
 import dev.sentikit.architecture.Architecture.Quantization;
-import dev.sentikit.export.graph.OnnxGraphBuilder;
+import dev.sentikit.graph.OnnxGraphBuilder;
 import dev.sentikit.model.ModelFormat;
 import java.util.Arrays;
 import java.util.Map;

@@ -114,19 +114,12 @@ public final class DataReader {
 
     /** The SHA-256 of a file's bytes, in lower-case hex: the hash {@link LabeledData#sha256()} records. */
     public static String sha256(Path file) throws IOException {
-        MessageDigest digest = newDigest();
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return java.util.HexFormat.of().formatHex(digest.digest());
+        return dev.sentikit.io.Sha256.of(file);
     }
 
     /** The SHA-256 of bytes, in lower-case hex. */
     public static String sha256(byte[] bytes) {
-        return java.util.HexFormat.of().formatHex(newDigest().digest(bytes));
+        return dev.sentikit.io.Sha256.of(bytes);
     }
 
     private static MessageDigest newDigest() {

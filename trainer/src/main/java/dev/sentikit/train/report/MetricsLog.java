@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.sentikit.model.ModelFormat;
-import dev.sentikit.train.EpochResult;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -193,7 +192,7 @@ public final class MetricsLog implements Closeable {
      * @throws IOException if another line is not a JSON object, naming its line number
      */
     public static List<Map<String, Object>> read(Path file) throws IOException {
-        List<String> lines = dev.sentikit.train.TextFiles.readUtf8Lines(file);
+        List<String> lines = dev.sentikit.io.TextFiles.readUtf8Lines(file);
         int last = lines.size() - 1;
         while (last >= 0 && lines.get(last).isBlank()) {
             last--;

@@ -2,7 +2,6 @@ package dev.sentikit.train.report;
 
 import dev.sentikit.eval.SentimentEvaluation;
 import dev.sentikit.model.ModelCard;
-import dev.sentikit.train.EpochResult;
 import java.util.List;
 import java.util.Objects;
 

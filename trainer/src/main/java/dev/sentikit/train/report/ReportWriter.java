@@ -5,7 +5,6 @@ import dev.sentikit.eval.TemperatureScaling;
 import dev.sentikit.model.Calibration;
 import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.Provenance;
-import dev.sentikit.train.EpochResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

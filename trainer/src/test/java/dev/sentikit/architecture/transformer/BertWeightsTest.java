@@ -11,8 +11,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.sentikit.architecture.Architecture;
 import dev.sentikit.architecture.Architectures;
+import dev.sentikit.architecture.WordEmbeddingSettings;
 import dev.sentikit.train.Fixtures;
-import dev.sentikit.train.SentimentBlock;
+import dev.sentikit.architecture.SentimentBlock;
 import dev.sentikit.train.TrainingConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -65,10 +66,10 @@ class BertWeightsTest {
     @Test
     void aModelOfAnotherArchitectureIsRefused() throws Exception {
         Architecture bag = Architectures.parse("bag");
-        TrainingConfig config = Fixtures.smallConfig().optEmbeddingDim(8).build();
+
         byte[] onnx;
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            SentimentBlock block = bag.newBlock(config, 50, 3);
+            SentimentBlock block = bag.newBlock(WordEmbeddingSettings.defaults().withEmbeddingDim(8), 50, 3);
             block.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
             onnx = bag.toOnnx(block, Map.of(), "test", Architecture.ExportOptions.DEFAULT).toByteArray();
         }

@@ -12,7 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.sentikit.export.graph.OnnxChecker;
+import dev.sentikit.graph.OnnxChecker;
 import dev.sentikit.text.EncodedBatch;
 import dev.sentikit.text.TextEncoder;
 import dev.sentikit.text.TokenizerJson;

@@ -12,7 +12,7 @@ import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
 import dev.sentikit.cli.TrainerCli;
 import dev.sentikit.export.OnnxExporter;
-import dev.sentikit.export.graph.OnnxChecker;
+import dev.sentikit.graph.OnnxChecker;
 import dev.sentikit.model.BaseModel;
 import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.ModelFormat;

@@ -16,7 +16,7 @@ import dev.sentikit.architecture.Architectures;
 import dev.sentikit.eval.SentimentEvaluation;
 import dev.sentikit.eval.SentimentEvaluator;
 import dev.sentikit.train.Checkpoint;
-import dev.sentikit.train.EpochResult;
+import dev.sentikit.train.report.EpochResult;
 import dev.sentikit.train.Examples;
 import dev.sentikit.train.Fixtures;
 import dev.sentikit.train.LastCheckpoint;
@@ -70,11 +70,11 @@ class TransformerTrainingTest {
     /** The transformer on {@code base}, configured as the CLI does, with 32 tokens a text, batches of 16. */
     static TrainingConfig.Builder config(TinyBert.Written base, boolean freeze) throws Exception {
         Architecture transformer = Architectures.parse(TransformerArchitecture.ID);
-        TrainingConfig.Builder b = TrainingConfig.builder().optArchitecture(transformer).optEpochs(2)
-                .optBatchSize(16).optLearningRate(1e-3f).optSeed(7).optCalibrate(false);
-        transformer.configure(b, new Architecture.Options(32, true, 0, false, 0, 0, base.onnx().toString(),
-                base.tokenizer(), null, null, freeze), m -> {});
-        return b;
+        Architecture.Configured configured = transformer.configure(new Architecture.Options(32, 0, false, null, 0,
+                null, base.onnx().toString(), base.tokenizer(), null, null, freeze), m -> {});
+        return TrainingConfig.builder().optArchitecture(transformer, configured.settings())
+                .optEncoder(configured.encoder()).optEpochs(2).optBatchSize(16).optLearningRate(1e-3f).optSeed(7)
+                .optCalibrate(false);
     }
 
     private static Checkpoint trainStraight(TrainingConfig config, Path dir, TrainingListener listener)
@@ -87,7 +87,7 @@ class TransformerTrainingTest {
         TinyBert.Written base = TinyBert.standard().write(tmp.resolve("base"));
         Path dir = tmp.resolve("run");
         TrainingConfig config = config(base, true).build();
-        assertTrue(config.freezeEncoder());
+        assertTrue(((TransformerSettings) config.settings()).freezeEncoder());
         List<byte[]> afterEpoch = new ArrayList<>();
         trainStraight(config, dir, new TrainingListener() {
             @Override
@@ -105,7 +105,7 @@ class TransformerTrainingTest {
             TransformerBlock reference = EncoderParityTest.block(weights, manager);
             List<PairList<String, Parameter>> epochs = new ArrayList<>();
             for (byte[] params : afterEpoch) {
-                TransformerBlock block = new TransformerBlock(weights.vocabularySize(), config.transformer(), 3);
+                TransformerBlock block = new TransformerBlock(weights.vocabularySize(), ((TransformerSettings) config.settings()).shape(), 3);
                 try (InputStream in = new java.io.ByteArrayInputStream(params)) {
                     block.loadParameters(manager, new DataInputStream(in));
                 }

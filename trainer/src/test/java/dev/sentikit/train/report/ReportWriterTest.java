@@ -13,7 +13,6 @@ import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.ModelFormat;
 import dev.sentikit.model.Provenance;
 import dev.sentikit.text.EncoderSpec;
-import dev.sentikit.train.EpochResult;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

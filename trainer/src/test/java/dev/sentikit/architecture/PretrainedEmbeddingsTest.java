@@ -1,4 +1,4 @@
-package dev.sentikit.train;
+package dev.sentikit.architecture;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

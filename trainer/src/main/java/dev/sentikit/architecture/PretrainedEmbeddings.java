@@ -1,4 +1,4 @@
-package dev.sentikit.train;
+package dev.sentikit.architecture;
 
 import dev.sentikit.text.Vocabulary;
 import java.io.BufferedReader;

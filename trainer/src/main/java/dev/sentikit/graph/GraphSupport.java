@@ -1,4 +1,4 @@
-package dev.sentikit.export.graph;
+package dev.sentikit.graph;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
@@ -21,9 +21,9 @@ import org.tribuo.util.onnx.ONNXRef;
 
 /**
  * What the Sentikit graphs share: the file header (IR version, opset, producer), the interface of the model format,
- * node building, weights and the model proto. The graph writers of the architectures built with Tribuo's
- * {@link ONNXContext} (in {@code dev.sentikit.architecture.bag}, {@code .cnn} and {@code .bilstm}) are written with
- * these; {@link OnnxGraphBuilder} writes the same header.
+ * node building, weights and the model proto. The architectures' graph writers that use Tribuo's
+ * {@link ONNXContext} are written with these, the others with {@link OnnxGraphBuilder}, which writes the same
+ * header. This package sits below the architectures and knows none of them.
  */
 public final class GraphSupport {
 

@@ -19,12 +19,12 @@ import java.util.Map;
  * evaluate --record test}) whose data file is still there unchanged, the accuracy and macro-F1 of the float32 and
  * the int8 graphs on it, both run with ONNX Runtime.
  */
-final class Quantization {
+final class QuantizationCost {
 
     /** The entry of {@code metrics} this writes. */
     static final String METRICS_KEY = "quantization";
 
-    private Quantization() {}
+    private QuantizationCost() {}
 
     static Map<String, Object> measure(ModelCard card, byte[] fp32, byte[] int8, ParityReport parity, String source)
             throws ExportException {

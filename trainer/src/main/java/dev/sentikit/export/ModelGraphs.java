@@ -1,9 +1,9 @@
-package dev.sentikit.export.graph;
+package dev.sentikit.export;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sentikit.architecture.Architecture;
 import dev.sentikit.architecture.Architectures;
-import dev.sentikit.train.SentimentBlock;
+import dev.sentikit.architecture.SentimentBlock;
 import java.util.Map;
 
 /** Writes a trained network as the ONNX graph of its architecture. */

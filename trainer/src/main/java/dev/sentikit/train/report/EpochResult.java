@@ -1,4 +1,4 @@
-package dev.sentikit.train;
+package dev.sentikit.train.report;
 
 /**
  * What one epoch gave.

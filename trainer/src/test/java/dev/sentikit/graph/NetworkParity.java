@@ -1,4 +1,4 @@
-package dev.sentikit.export.graph;
+package dev.sentikit.graph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +18,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.sentikit.model.ModelFormat;
-import dev.sentikit.train.SentimentBlock;
+import dev.sentikit.architecture.SentimentBlock;
 import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

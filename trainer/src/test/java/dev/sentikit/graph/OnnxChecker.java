@@ -1,4 +1,4 @@
-package dev.sentikit.export.graph;
+package dev.sentikit.graph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;

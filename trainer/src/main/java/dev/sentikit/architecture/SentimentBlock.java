@@ -1,4 +1,4 @@
-package dev.sentikit.train;
+package dev.sentikit.architecture;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -18,12 +18,43 @@ public abstract class SentimentBlock extends AbstractBlock {
 
     protected final Parameter embedding;
     protected final int labels;
+    private final String architectureId;
+    private Parameter weight;
+    private Parameter bias;
 
-    protected SentimentBlock(byte version, long rows, int dim, int labels) {
+    /**
+     * @param architectureId the id of the block's architecture ({@link Architectures}), such as {@code bag}
+     * @param rows embedding rows
+     * @param dim embedding width
+     * @param labels number of output labels
+     */
+    protected SentimentBlock(byte version, String architectureId, long rows, int dim, int labels) {
         super(version);
+        this.architectureId = architectureId;
         this.labels = labels;
         this.embedding = addParameter(Parameter.builder().setName("embedding").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(rows, dim)).optInitializer(Initializer.ZEROS).build());
+    }
+
+    /**
+     * Adds the last linear layer, which gives the logits: {@code weight} [labels, features] and {@code bias}
+     * [labels] (zeros). A block calls it once in its constructor, where its parameters' order (which its saved
+     * parameters follow) puts them.
+     *
+     * @param weightInitializer the weight's initial values, or null for the trainer's (Xavier)
+     */
+    protected final void addHead(long features, Initializer weightInitializer) {
+        if (weight != null) {
+            throw new IllegalStateException("the head is already added");
+        }
+        Parameter.Builder w = Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(labels, features));
+        if (weightInitializer != null) {
+            w.optInitializer(weightInitializer);
+        }
+        weight = addParameter(w.build());
+        bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
+                .optShape(new Shape(labels)).optInitializer(Initializer.ZEROS).build());
     }
 
     /** The embedding table [rows, dim]; row 0 is padding. */
@@ -35,8 +66,10 @@ public abstract class SentimentBlock extends AbstractBlock {
         return labels;
     }
 
-    /** The id of this block's architecture ({@code dev.sentikit.architecture.Architectures}), such as {@code bag}. */
-    public abstract String architectureId();
+    /** The id of this block's architecture ({@link Architectures}), such as {@code bag}. */
+    public final String architectureId() {
+        return architectureId;
+    }
 
     /**
      * Texts per forward pass when predicting: the embedding networks take 256 at once; a transformer, whose
@@ -47,10 +80,14 @@ public abstract class SentimentBlock extends AbstractBlock {
     }
 
     /** The weights [labels, features] of the last linear layer, which gives the logits. */
-    public abstract Parameter weight();
+    public final Parameter weight() {
+        return weight;
+    }
 
     /** The bias [labels] of the last linear layer. */
-    public abstract Parameter bias();
+    public final Parameter bias() {
+        return bias;
+    }
 
     /**
      * Called by the trainer once the run's parameters are in place, before its first step (and again when a run

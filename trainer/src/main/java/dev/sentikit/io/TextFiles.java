@@ -1,4 +1,4 @@
-package dev.sentikit.train;
+package dev.sentikit.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.sentikit.export.graph;
+package dev.sentikit.graph;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;

@@ -1,4 +1,4 @@
-package dev.sentikit.export.graph;
+package dev.sentikit.graph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +9,7 @@ import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
 import dev.sentikit.export.OnnxExporter;
 import dev.sentikit.architecture.Architecture;
+import dev.sentikit.architecture.WordEmbeddingSettings;
 import dev.sentikit.architecture.Architectures;
 import dev.sentikit.train.Checkpoint;
 import dev.sentikit.train.Fixtures;
@@ -27,8 +28,8 @@ public final class ExportEndToEnd {
     /** Returns the largest probability difference the exporter measured. */
     public static double run(Architecture architecture, Path dir) throws Exception {
         Split split = Split.stratified(Fixtures.vaderExamples(), 0.2, 1);
-        Checkpoint checkpoint = new SentimentTrainer(Fixtures.smallConfig().optArchitecture(architecture)
-                .optEmbeddingDim(16).optHiddenSize(16).optEpochs(2).build(), new Device[] {Device.cpu()}, r -> {})
+        Checkpoint checkpoint = new SentimentTrainer(Fixtures.smallConfig().optArchitecture(architecture,
+                new WordEmbeddingSettings(16, 16, null)).optEpochs(2).build(), new Device[] {Device.cpu()}, r -> {})
                 .train(split.train(), split.heldOut(),
                         new SentimentTrainer.DataSources("fixture", "0".repeat(64), "split", null, "test"),
                         dir.resolve("run"));

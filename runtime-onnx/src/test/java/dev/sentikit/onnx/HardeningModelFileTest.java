@@ -162,11 +162,11 @@ class HardeningModelFileTest {
 
     @Test
     void metadataFromANewerFormatVersion() {
-        for (String version : new String[] {"2", " 2 ", "999999"}) {
+        for (String version : new String[] {"3", " 3 ", "999999"}) {
             Map<String, String> props = new LinkedHashMap<>(ModelGenerators.props(LABELS));
             props.put(ModelFormat.KEY_FORMAT_VERSION, version);
             ModelLoadException e = refused(ModelGenerators.bagModel(bag(ModelGenerators.ROWS), props), "future.onnx");
-            assertContains(e.getMessage(), "newer than the format 1", "upgrade Sentikit");
+            assertContains(e.getMessage(), "newer than the formats 1 to 2", "upgrade Sentikit");
         }
     }
 

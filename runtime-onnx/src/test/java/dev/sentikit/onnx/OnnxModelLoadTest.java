@@ -93,7 +93,7 @@ class OnnxModelLoadTest {
     @Test
     void newerFormatVersion() {
         Map<String, String> props = new LinkedHashMap<>(ModelGenerators.props(ModelGenerators.LABELS_2));
-        props.put(ModelFormat.KEY_FORMAT_VERSION, Integer.toString(ModelFormat.FORMAT_VERSION + 1));
+        props.put(ModelFormat.KEY_FORMAT_VERSION, Integer.toString(ModelFormat.NEWEST_FORMAT_VERSION + 1));
         ModelGenerators.Bag bag = ModelGenerators.Bag.random(5L, ModelGenerators.ROWS, ModelGenerators.DIM, 2);
         ModelLoadException e = loadFails(ModelGenerators.bagModel(bag, props), "future.onnx");
         assertContains(e.getMessage(), "newer", "upgrade Sentikit");

@@ -86,6 +86,12 @@ public record ModelCard(
                 embeddingRows, provenance, metrics, limitations, newCalibration);
     }
 
+    /** Returns a copy with another format version. */
+    public ModelCard withFormatVersion(int version) {
+        return new ModelCard(version, name, description, architecture, labels, encoder, vocabularySize,
+                embeddingRows, provenance, metrics, limitations, calibration);
+    }
+
     /** The temperature the logits are divided by: the calibration's, or 1. */
     public double temperature() {
         return calibration == null ? 1.0 : calibration.temperature();

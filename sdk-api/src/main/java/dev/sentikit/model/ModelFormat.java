@@ -22,8 +22,23 @@ import java.util.Map;
  */
 public final class ModelFormat {
 
-    /** The format this version writes and reads. A file with a larger number needs a newer Sentikit. */
+    /**
+     * The format of a file whose encoder keeps the first tokens of a long text: what every card starts with, and
+     * what older readers take. The writer gives a file the oldest format that holds its card
+     * ({@link #formatVersionFor}).
+     */
     public static final int FORMAT_VERSION = 1;
+
+    /**
+     * The newest format this version reads and writes. A file with a larger number needs a newer Sentikit. Format 2
+     * adds {@code encoder.truncation} (a file that keeps the first tokens stays format 1).
+     */
+    public static final int NEWEST_FORMAT_VERSION = 2;
+
+    /** The format of a file whose encoder is {@code encoder}: 1 when it keeps the first tokens, else 2. */
+    public static int formatVersionFor(dev.sentikit.text.EncoderSpec encoder) {
+        return encoder.truncation().isHead() ? 1 : 2;
+    }
 
     /** {@code metadata_props} key of the format version, a decimal integer. */
     public static final String KEY_FORMAT_VERSION = "sentikit.format_version";
@@ -91,6 +106,8 @@ public final class ModelFormat {
             throw new IllegalArgumentException("card says " + card.vocabularySize() + " vocabulary entries, vocabulary has "
                     + vocabulary.size());
         }
+        // The oldest format that holds the card: older readers keep reading what they can read right.
+        card = card.withFormatVersion(formatVersionFor(card.encoder()));
         Map<String, String> props = new LinkedHashMap<>();
         props.put(KEY_FORMAT_VERSION, Integer.toString(card.formatVersion()));
         props.put(KEY_CARD, toMetadataJson(card));
@@ -160,9 +177,9 @@ public final class ModelFormat {
             throw new ModelLoadException(source + ": '" + KEY_FORMAT_VERSION + "' is '" + abbreviate(version)
                     + "', not a number");
         }
-        if (v > FORMAT_VERSION) {
-            throw new ModelLoadException(source + " has model format " + v + ", newer than the format "
-                    + FORMAT_VERSION + " this Sentikit reads: upgrade Sentikit to load it");
+        if (v > NEWEST_FORMAT_VERSION) {
+            throw new ModelLoadException(source + " has model format " + v + ", newer than the formats 1 to "
+                    + NEWEST_FORMAT_VERSION + " this Sentikit reads: upgrade Sentikit to load it");
         }
         if (v < 1) {
             throw new ModelLoadException(source + ": invalid model format version " + v);
@@ -172,6 +189,11 @@ public final class ModelFormat {
         if (card.formatVersion() != v) {
             throw new ModelLoadException(source + ": the card says format " + card.formatVersion() + " but '"
                     + KEY_FORMAT_VERSION + "' says " + v);
+        }
+        if (v < formatVersionFor(card.encoder())) {
+            throw new ModelLoadException(source + ": the encoder keeps '" + card.encoder().truncation()
+                    + "' tokens of a long text, which format " + v + " cannot say (format "
+                    + formatVersionFor(card.encoder()) + " can): the file is inconsistent");
         }
         if (card.labels().size() < 2) {
             throw new ModelLoadException(source + ": a model needs at least two labels, the card lists "

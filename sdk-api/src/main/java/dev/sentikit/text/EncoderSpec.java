@@ -1,5 +1,6 @@
 package dev.sentikit.text;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSetter;
@@ -23,6 +24,8 @@ import java.util.Objects;
  * @param hashBuckets ids reserved for tokens that are not in the vocabulary (FNV-1a hash, modulo this); 0 for
  *     WordPiece, whose unknown words take the unknown-token's id
  * @param wordPiece the WordPiece settings; null for the words scheme
+ * @param truncation which tokens of a longer text are kept ({@link Truncation}); {@link Truncation#HEAD} when the
+ *     file has none, and then not written (a file with another one is of format 2)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EncoderSpec(
@@ -32,7 +35,10 @@ public record EncoderSpec(
         @JsonProperty(value = "max_tokens", required = true) @JsonSetter(nulls = Nulls.FAIL) int maxTokens,
         @JsonProperty(value = "max_chars", required = true) @JsonSetter(nulls = Nulls.FAIL) int maxChars,
         @JsonProperty(value = "hash_buckets", required = true) @JsonSetter(nulls = Nulls.FAIL) int hashBuckets,
-        @JsonProperty("wordpiece") WordPieceSpec wordPiece) {
+        @JsonProperty("wordpiece") WordPieceSpec wordPiece,
+        @JsonProperty("truncation")
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Truncation.OmitHead.class)
+                Truncation truncation) {
 
     /** Unicode NFKC, lower-casing, words by general category, one token per CJK ideograph, bigrams. */
     public static final String SCHEME_V1 = "sentikit-words-v1";
@@ -54,6 +60,9 @@ public record EncoderSpec(
 
     public EncoderSpec {
         Objects.requireNonNull(scheme, "scheme");
+        if (truncation == null) {
+            truncation = Truncation.HEAD;
+        }
         if (!SCHEME_V1.equals(scheme) && !SCHEME_WORDPIECE_V1.equals(scheme)) {
             throw new IllegalArgumentException("unknown encoder scheme '" + scheme + "': this version supports "
                     + SCHEME_V1 + " and " + SCHEME_WORDPIECE_V1 + "; a newer Sentikit may be needed to run this model");
@@ -88,12 +97,23 @@ public record EncoderSpec(
                         + " ([CLS] and [SEP] count), got " + maxTokens);
             }
         }
+        int room = wordPiece != null ? maxTokens - 2 : maxTokens;
+        if (truncation.headTokens() != null && truncation.headTokens() >= room) {
+            throw new IllegalArgumentException("truncation head+tail:" + truncation.headTokens() + " keeps no tail: "
+                    + "the model reads " + room + " tokens; give fewer head tokens, or head");
+        }
+    }
+
+    /** A specification as written before truncation was a setting: it keeps the first tokens. */
+    public EncoderSpec(String scheme, boolean lowercase, boolean bigrams, int maxTokens, int maxChars,
+            int hashBuckets, WordPieceSpec wordPiece) {
+        this(scheme, lowercase, bigrams, maxTokens, maxChars, hashBuckets, wordPiece, Truncation.HEAD);
     }
 
     /** A words-scheme specification (no WordPiece settings). */
     public EncoderSpec(String scheme, boolean lowercase, boolean bigrams, int maxTokens, int maxChars,
             int hashBuckets) {
-        this(scheme, lowercase, bigrams, maxTokens, maxChars, hashBuckets, null);
+        this(scheme, lowercase, bigrams, maxTokens, maxChars, hashBuckets, null, Truncation.HEAD);
     }
 
     /**
@@ -105,7 +125,7 @@ public record EncoderSpec(
      */
     public static EncoderSpec wordPiece(boolean lowercase, int maxTokens, WordPieceSpec wordPiece) {
         return new EncoderSpec(SCHEME_WORDPIECE_V1, lowercase, false, maxTokens, DEFAULT_MAX_CHARS, 0,
-                Objects.requireNonNull(wordPiece, "wordPiece"));
+                Objects.requireNonNull(wordPiece, "wordPiece"), Truncation.HEAD);
     }
 
     /** The default specification: lower-cased words and bigrams, 256 words, 4,096 hash buckets. */
@@ -114,15 +134,27 @@ public record EncoderSpec(
     }
 
     public EncoderSpec withBigrams(boolean on) {
-        return new EncoderSpec(scheme, lowercase, on, maxTokens, maxChars, hashBuckets, wordPiece);
+        return new EncoderSpec(scheme, lowercase, on, maxTokens, maxChars, hashBuckets, wordPiece, truncation);
     }
 
     public EncoderSpec withMaxTokens(int n) {
-        return new EncoderSpec(scheme, lowercase, bigrams, n, maxChars, hashBuckets, wordPiece);
+        return new EncoderSpec(scheme, lowercase, bigrams, n, maxChars, hashBuckets, wordPiece, truncation);
     }
 
     public EncoderSpec withHashBuckets(int n) {
-        return new EncoderSpec(scheme, lowercase, bigrams, maxTokens, maxChars, n, wordPiece);
+        return new EncoderSpec(scheme, lowercase, bigrams, maxTokens, maxChars, n, wordPiece, truncation);
+    }
+
+    /** The same settings with another {@link Truncation}. */
+    public EncoderSpec withTruncation(Truncation t) {
+        return new EncoderSpec(scheme, lowercase, bigrams, maxTokens, maxChars, hashBuckets, wordPiece,
+                Objects.requireNonNull(t, "truncation"));
+    }
+
+    /** How many tokens of a text the model reads: the words' {@code max_tokens}, or the pieces between [CLS] and [SEP]. */
+    @JsonIgnore
+    public int room() {
+        return wordPiece != null ? maxTokens - 2 : maxTokens;
     }
 
     /** Whether this is the WordPiece scheme. */

@@ -47,7 +47,8 @@ public interface TextEncoder {
      * (normalized: lower-cased where the spec says so), before they are mapped to ids: for
      * {@link EncoderSpec#SCHEME_V1} its tokens, for {@link EncoderSpec#SCHEME_WORDPIECE_V1} the words of BERT's
      * basic tokenization (before WordPiece splits them into pieces), kept while their pieces fit
-     * {@code max_tokens}. The vocabulary plays no part. Joining such tokens with spaces and encoding the result
+     * {@code max_tokens} (the first ones, or those the spec's {@link Truncation} keeps). The vocabulary plays no
+     * part. Joining such tokens with spaces and encoding the result
      * gives the same ids as the text, so leaving one out approximates the text without it (what
      * {@code SentimentAnalyzer.explain} does).
      *
@@ -92,4 +93,17 @@ public interface TextEncoder {
      * empty text still has a row of padding).
      */
     EncodedBatch encodeBatch(List<String> texts);
+
+    /**
+     * Reads one text as a model does, with how much of it is read ({@link Coverage}, which counts every token of
+     * the text, so it costs a little more than {@link #encode} for texts longer than the model reads). With
+     * {@code maxWindows} 1, the ids {@link #encode} gives: the text whole, or cut as the spec's
+     * {@link Truncation} says. With more, a text longer than the model reads is read in overlapping windows of as
+     * many tokens as the model reads, half of them shared with the next window, at most {@code maxWindows} of
+     * them (past that, the first {@code maxWindows − 1} and the text's last tokens), each framed as a text of its
+     * own; {@code docs/model-format.md} §4.7 and §8.7 specify them.
+     *
+     * @throws IllegalArgumentException if {@code maxWindows < 1}
+     */
+    EncodedText read(String text, int maxWindows);
 }

@@ -91,42 +91,86 @@ final class WordPieceEncoder implements TextEncoder {
     /** The words of the text whose pieces are kept (see {@link TextEncoder#tokenize(String, EncoderSpec)}). */
     @Override
     public List<String> tokenize(String text) {
-        Run run = new Run(this, spec, new ArrayList<>());
-        run.text(Objects.requireNonNull(text, "text must not be null"));
-        return run.words;
+        Objects.requireNonNull(text, "text must not be null");
+        if (spec.truncation().isHead()) {
+            Run run = new Run(this, spec, new ArrayList<>());
+            run.head(text);
+            return run.words;
+        }
+        Run run = Run.all(this, spec, text, true);
+        return run.wordsOf(spec.truncation().keptRanges(run.count, spec.room()));
     }
 
     /**
      * The words of BERT's basic tokenization, without a vocabulary: at most {@code max_tokens − 2} of them (each
      * gives at least one piece), so some of the last may lie past the truncation an encoder with its vocabulary
-     * would apply.
+     * would apply. With a truncation other than {@code head}, the words kept as if each were one piece.
      */
     static List<String> words(String text, EncoderSpec spec) {
-        Run run = new Run(null, spec, new ArrayList<>());
-        run.text(Objects.requireNonNull(text, "text must not be null"));
-        return run.words;
+        Objects.requireNonNull(text, "text must not be null");
+        if (spec.truncation().isHead()) {
+            Run run = new Run(null, spec, new ArrayList<>());
+            run.head(text);
+            return run.words;
+        }
+        Run run = Run.all(null, spec, text, true);
+        return run.wordsOf(spec.truncation().keptRanges(run.count, spec.room()));
     }
 
     @Override
     public int[] encode(String text) {
-        Run run = new Run(this, spec, null);
-        run.text(Objects.requireNonNull(text, "text must not be null"));
-        return java.util.Arrays.copyOf(run.ids, run.count);
+        Objects.requireNonNull(text, "text must not be null");
+        if (spec.truncation().isHead()) {
+            Run run = new Run(this, spec, null);
+            run.head(text);
+            return java.util.Arrays.copyOf(run.ids, run.count);
+        }
+        Run run = Run.all(this, spec, text, false);
+        return run.framed(spec.truncation().keptRanges(run.count, spec.room()));
     }
 
     @Override
     public int encodeInto(String text, long[] out, int offset) {
         Objects.requireNonNull(text, "text must not be null");
         Objects.checkIndex(offset, out.length + 1);
-        Run run = new Run(this, spec, null);
-        run.text(text);
-        if (run.count > out.length - offset) {
-            return -run.count;
+        int[] ids;
+        int count;
+        if (spec.truncation().isHead()) {
+            Run run = new Run(this, spec, null);
+            run.head(text);
+            ids = run.ids;
+            count = run.count;
+        } else {
+            ids = encode(text);
+            count = ids.length;
         }
-        for (int i = 0; i < run.count; i++) {
-            out[offset + i] = run.ids[i];
+        if (count > out.length - offset) {
+            return -count;
         }
-        return run.count;
+        for (int i = 0; i < count; i++) {
+            out[offset + i] = ids[i];
+        }
+        return count;
+    }
+
+    @Override
+    public EncodedText read(String text, int maxWindows) {
+        Objects.requireNonNull(text, "text must not be null");
+        if (maxWindows < 1) {
+            throw new IllegalArgumentException("maxWindows must be >= 1, got " + maxWindows);
+        }
+        Run run = Run.all(this, spec, text, false);
+        int room = spec.room();
+        int[][] ranges = maxWindows == 1 ? spec.truncation().keptRanges(run.count, room)
+                : LongText.windows(run.count, room, maxWindows);
+        int[][] windows = maxWindows == 1 ? new int[][] {run.framed(ranges)} : new int[ranges.length][];
+        if (maxWindows > 1) {
+            for (int w = 0; w < ranges.length; w++) {
+                windows[w] = run.framed(new int[][] {ranges[w]});
+            }
+        }
+        return new EncodedText(windows, new Coverage(LongText.union(ranges), run.count, windows.length,
+                text.length() > spec.maxChars()));
     }
 
     @Override
@@ -248,34 +292,96 @@ final class WordPieceEncoder implements TextEncoder {
 
     // ------------------------------------------------------------------------------------------ steps 4 to 6
 
-    /** One text's encoding: its ids (and, when asked, its words) so far, with the room left. */
+    /**
+     * One text's encoding: its ids (and, when asked, its words) so far, with the room left. {@link #head} reads the
+     * text as {@code head} truncation does, stopping when the room is full, and frames the ids with [CLS] and
+     * [SEP]; {@link #all} reads every piece of the stretches {@link LongText#stretches} gives, unframed, with the
+     * word each piece belongs to, for the other truncations, windows and coverage.
+     */
     private static final class Run {
         private final WordPieceEncoder encoder;
         private final EncoderSpec spec;
         private final WordPieceSpec wp;
         /** The words, or null when only ids are wanted. */
         final List<String> words;
-        /** The ids, [CLS] first; [SEP] is added at the end. */
-        final int[] ids;
+        /** The ids: with {@link #head}, [CLS] first and [SEP] added at the end; with {@link #all}, the pieces. */
+        int[] ids;
         int count;
+        /** With {@link #all} and words wanted: the index in {@link #words} of each piece. */
+        int[] wordOf;
         /** Tokens between [CLS] and [SEP] at most. */
         private final int limit;
+        private final boolean framed;
         private int tokens;
         private char[] buffer = new char[64];
         private final StringBuilder normalized = new StringBuilder();
         private int[] pieces = new int[16];
 
         Run(WordPieceEncoder encoder, EncoderSpec spec, List<String> words) {
+            this(encoder, spec, words, spec.maxTokens() - 2, true);
+        }
+
+        private Run(WordPieceEncoder encoder, EncoderSpec spec, List<String> words, int limit, boolean framed) {
             this.encoder = encoder;
             this.spec = spec;
             this.wp = spec.wordPiece();
             this.words = words;
-            this.limit = spec.maxTokens() - 2;
-            this.ids = encoder == null ? null : new int[spec.maxTokens()];
+            this.limit = limit;
+            this.framed = framed;
+            this.ids = encoder == null ? null : new int[framed ? spec.maxTokens() : 64];
+            this.wordOf = words != null && !framed ? new int[64] : null;
         }
 
-        /** Steps 1 to 6 over the whole text. */
-        void text(String text) {
+        /**
+         * Every piece of the stretches of {@code text} that are read, without [CLS] and [SEP]; without an encoder,
+         * each word counts as one piece.
+         */
+        static Run all(WordPieceEncoder encoder, EncoderSpec spec, String text, boolean words) {
+            Run run = new Run(encoder, spec, words ? new ArrayList<>() : null, Integer.MAX_VALUE, false);
+            for (int[] stretch : LongText.stretches(text, spec.maxChars(), spec.truncation())) {
+                run.stretch(text, stretch[0], stretch[1]);
+            }
+            if (encoder == null) {
+                run.count = run.tokens;
+            }
+            return run;
+        }
+
+        /** [CLS], the pieces of {@code ranges}, [SEP]: what the model reads. */
+        int[] framed(int[][] ranges) {
+            int n = 0;
+            for (int[] r : ranges) {
+                n += r[1] - r[0];
+            }
+            int[] out = new int[n + 2];
+            out[0] = encoder.clsId;
+            int o = 1;
+            for (int[] r : ranges) {
+                System.arraycopy(ids, r[0], out, o, r[1] - r[0]);
+                o += r[1] - r[0];
+            }
+            out[o] = encoder.sepId;
+            return out;
+        }
+
+        /** The words of which at least one piece lies in {@code ranges}, in order. */
+        List<String> wordsOf(int[][] ranges) {
+            List<String> out = new ArrayList<>();
+            int last = -1;
+            for (int[] r : ranges) {
+                for (int p = r[0]; p < r[1]; p++) {
+                    int w = encoder == null ? p : wordOf[p];
+                    if (w != last) {
+                        out.add(words.get(w));
+                        last = w;
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** Steps 1 to 6 over the whole text, as {@code head} truncation reads it. */
+        void head(String text) {
             if (ids != null) {
                 ids[count++] = encoder.clsId;
             }
@@ -286,8 +392,15 @@ final class WordPieceEncoder implements TextEncoder {
                     end--;
                 }
             }
+            stretch(text, 0, end);
+            if (ids != null) {
+                ids[count++] = encoder.sepId;
+            }
+        }
+
+        /** Steps 2 to 5 over {@code text[at .. end)}. */
+        private void stretch(String text, int at, int end) {
             String[] specials = wp.specialTokens().toArray(new String[0]);
-            int at = 0;
             while (at < end && tokens < limit) {
                 long special = nextSpecial(text, at, end, specials);
                 int stretchEnd = special < 0 ? end : (int) (special >>> 32);
@@ -304,15 +417,26 @@ final class WordPieceEncoder implements TextEncoder {
                         words.add(specials[k]);
                     }
                     if (ids != null) {
-                        ids[count++] = encoder.specialIds[k];
+                        add(encoder.specialIds[k]);
                     }
                     tokens++;
                 }
                 at = stretchEnd + specials[k].length();
             }
-            if (ids != null) {
-                ids[count++] = encoder.sepId;
+        }
+
+        /** Appends one piece of the current word. */
+        private void add(int id) {
+            if (count == ids.length) {
+                ids = java.util.Arrays.copyOf(ids, 2 * ids.length);
             }
+            if (wordOf != null) {
+                if (count == wordOf.length) {
+                    wordOf = java.util.Arrays.copyOf(wordOf, 2 * wordOf.length);
+                }
+                wordOf[count] = words.size() - 1;
+            }
+            ids[count++] = id;
         }
 
         /** BertPreTokenizer over a normalized stretch: each word goes to {@link #wordPiece}. */
@@ -355,8 +479,9 @@ final class WordPieceEncoder implements TextEncoder {
             }
             int n = wordPiece(s, from, to);
             int kept = Math.min(n, limit - tokens);
-            System.arraycopy(pieces, 0, ids, count, kept);
-            count += kept;
+            for (int i = 0; i < kept; i++) {
+                add(pieces[i]);
+            }
             tokens += kept;
         }
 

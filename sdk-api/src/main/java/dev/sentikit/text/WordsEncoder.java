@@ -142,7 +142,7 @@ final class WordsEncoder implements TextEncoder {
         Objects.requireNonNull(text, "text must not be null");
         Scratch s = Scratch.get();
         try {
-            int count = scan(text, spec, s);
+            int count = scanKept(text, spec, s);
             List<String> tokens = new ArrayList<>(count);
             for (int k = 0; k < count; k++) {
                 tokens.add(new String(s.tokens, s.start[k], s.end[k] - s.start[k]));
@@ -159,8 +159,8 @@ final class WordsEncoder implements TextEncoder {
         Objects.requireNonNull(text, "text must not be null");
         Scratch s = Scratch.get();
         try {
-            int count = scan(text, spec, s);
-            long[] ids = s.ids(idCount(count));
+            int count = scanKept(text, spec, s);
+            long[] ids = s.ids(idCount(count, s.follows));
             int n = ids(s, count, ids, 0);
             int[] out = new int[n];
             for (int i = 0; i < n; i++) {
@@ -187,8 +187,8 @@ final class WordsEncoder implements TextEncoder {
         Objects.checkIndex(offset, out.length + 1);
         Scratch s = Scratch.get();
         try {
-            int count = scan(text, spec, s);
-            int n = idCount(count);
+            int count = scanKept(text, spec, s);
+            int n = idCount(count, s.follows);
             if (n > out.length - offset) {
                 return -n;
             }
@@ -213,8 +213,8 @@ final class WordsEncoder implements TextEncoder {
             int width = 1;
             for (int r = 0; r < rows; r++) {
                 String text = Objects.requireNonNull(texts.get(r), "text must not be null");
-                int count = scan(text, spec, s);
-                int n = idCount(count);
+                int count = scanKept(text, spec, s);
+                int n = idCount(count, s.follows);
                 if (n > packed.length - used) {
                     packed = s.growPacked(used + n);
                 }
@@ -229,6 +229,38 @@ final class WordsEncoder implements TextEncoder {
             }
             return new EncodedBatch(ids, rows, width, lengths);
         } finally {
+            s.trim();
+        }
+    }
+
+    @Override
+    public EncodedText read(String text, int maxWindows) {
+        Objects.requireNonNull(text, "text must not be null");
+        if (maxWindows < 1) {
+            throw new IllegalArgumentException("maxWindows must be >= 1, got " + maxWindows);
+        }
+        Scratch s = Scratch.get();
+        try {
+            int total = scanAll(text, spec, s);
+            int[][] ranges = maxWindows == 1 ? spec.truncation().keptRanges(total, spec.maxTokens())
+                    : LongText.windows(total, spec.maxTokens(), maxWindows);
+            int[] start = Arrays.copyOf(s.start, total);
+            int[] end = Arrays.copyOf(s.end, total);
+            int junction = s.junction;
+            int[][] windows = new int[maxWindows == 1 ? 1 : ranges.length][];
+            for (int w = 0; w < windows.length; w++) {
+                int count = keep(s, start, end, junction, maxWindows == 1 ? ranges : new int[][] {ranges[w]});
+                long[] ids = s.ids(idCount(count, s.follows));
+                int n = ids(s, count, ids, 0);
+                windows[w] = new int[n];
+                for (int i = 0; i < n; i++) {
+                    windows[w][i] = (int) ids[i];
+                }
+            }
+            return new EncodedText(windows, new Coverage(LongText.union(ranges), total, windows.length,
+                    text.length() > spec.maxChars()));
+        } finally {
+            s.follows = null;
             s.trim();
         }
     }
@@ -294,15 +326,73 @@ final class WordsEncoder implements TextEncoder {
 
     // ------------------------------------------------------------------------------------------ steps 1 to 4
 
-    /** The ids {@code count} tokens give: the tokens, then their bigrams when the spec has them. */
-    private int idCount(int count) {
-        return spec.bigrams() && count > 1 ? 2 * count - 1 : count;
+    /**
+     * The ids {@code count} tokens give: the tokens, then their bigrams when the spec has them (of each token and
+     * the next, where the next {@code follows} it in the text; all of them when {@code follows} is null).
+     */
+    private int idCount(int count, boolean[] follows) {
+        if (!spec.bigrams() || count < 2) {
+            return count;
+        }
+        if (follows == null) {
+            return 2 * count - 1;
+        }
+        int n = count;
+        for (int k = 1; k < count; k++) {
+            if (follows[k]) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
-     * Steps 1 to 4 into {@code s}: returns the number of tokens; token {@code k} is
-     * {@code s.tokens[s.start[k] .. s.end[k])}, and tokens lie one U+0020 apart.
+     * Steps 1 to 4 into {@code s} as the spec's truncation keeps them: returns the number of tokens kept; token
+     * {@code k} is {@code s.tokens[s.start[k] .. s.end[k])}, and {@code s.follows} says which follow the one before
+     * in the text (null: all do). With {@code head} it stops at {@code max_tokens}, as it always did.
      */
+    private static int scanKept(String text, EncoderSpec spec, Scratch s) {
+        s.follows = null;
+        if (spec.truncation().isHead()) {
+            return scan(text, spec, s);
+        }
+        int total = scanAll(text, spec, s);
+        int[][] ranges = spec.truncation().keptRanges(total, spec.maxTokens());
+        if (ranges.length == 1 && ranges[0][0] == 0 && ranges[0][1] == total && s.junction < 0) {
+            return total;
+        }
+        return keep(s, Arrays.copyOf(s.start, total), Arrays.copyOf(s.end, total), s.junction, ranges);
+    }
+
+    /**
+     * Keeps the tokens of {@code ranges} of those {@code start}/{@code end} bound (the text's, in order): writes
+     * them to {@code s.start}/{@code s.end} and sets {@code s.follows}; returns their number. A kept token follows
+     * the one before when it came right after it in the text: not across the gap between two ranges, nor across
+     * the {@code junction} of two stretches (the token that begins the second, or -1).
+     */
+    private static int keep(Scratch s, int[] start, int[] end, int junction, int[][] ranges) {
+        int n = 0;
+        for (int[] r : ranges) {
+            n += r[1] - r[0];
+        }
+        s.bounds(n + 1);
+        boolean[] follows = new boolean[Math.max(n, 1)];
+        int k = 0;
+        int previous = -2;
+        for (int[] r : ranges) {
+            for (int t = r[0]; t < r[1]; t++) {
+                s.start[k] = start[t];
+                s.end[k] = end[t];
+                follows[k] = t == previous + 1 && t != junction;
+                previous = t;
+                k++;
+            }
+        }
+        s.follows = follows;
+        return n;
+    }
+
+    /** Steps 1 to 4 of the first stretch {@code head} reads, up to {@code max_tokens} tokens. */
     private static int scan(String text, EncoderSpec spec, Scratch s) {
         int n = text.length();
         if (n > spec.maxChars()) {
@@ -311,16 +401,66 @@ final class WordsEncoder implements TextEncoder {
                 n--;
             }
         }
+        return scanStretch(text, 0, n, spec.lowercase(), spec.maxTokens(), s);
+    }
+
+    /**
+     * Steps 1 to 4 over every stretch the spec's truncation reads ({@link LongText#stretches}), every token
+     * kept; the tokens of a second stretch follow the first's in {@code s}, and {@code s.junction} is the index
+     * of the first of them (-1 with one stretch).
+     */
+    private static int scanAll(String text, EncoderSpec spec, Scratch s) {
+        int[][] stretches = LongText.stretches(text, spec.maxChars(), spec.truncation());
+        int count = scanStretch(text, stretches[0][0], stretches[0][1], spec.lowercase(), Integer.MAX_VALUE, s);
+        s.junction = -1;
+        if (stretches.length == 1) {
+            return count;
+        }
+        int length1 = count == 0 ? 0 : s.end[count - 1];
+        char[] tokens1 = Arrays.copyOf(s.tokens, length1);
+        int[] start1 = Arrays.copyOf(s.start, count);
+        int[] end1 = Arrays.copyOf(s.end, count);
+        int count2 = scanStretch(text, stretches[1][0], stretches[1][1], spec.lowercase(), Integer.MAX_VALUE, s);
+        int length2 = count2 == 0 ? 0 : s.end[count2 - 1];
+        int shift = count == 0 || count2 == 0 ? 0 : length1 + 1; // one U+0020 between the two, as between tokens
+        char[] merged = new char[shift + length2 + (count2 == 0 ? length1 : 0)];
+        if (count2 == 0) {
+            System.arraycopy(tokens1, 0, merged, 0, length1);
+        } else {
+            System.arraycopy(s.tokens, 0, merged, shift, length2);
+            if (shift > 0) {
+                System.arraycopy(tokens1, 0, merged, 0, length1);
+                merged[length1] = ' ';
+            }
+        }
+        int[] start2 = Arrays.copyOf(s.start, count2);
+        int[] end2 = Arrays.copyOf(s.end, count2);
+        char[] t = s.tokens(merged.length + 1);
+        System.arraycopy(merged, 0, t, 0, merged.length);
+        s.bounds(count + count2 + 1);
+        System.arraycopy(start1, 0, s.start, 0, count);
+        System.arraycopy(end1, 0, s.end, 0, count);
+        for (int k = 0; k < count2; k++) {
+            s.start[count + k] = start2[k] + shift;
+            s.end[count + k] = end2[k] + shift;
+        }
+        s.junction = count2 == 0 ? -1 : count;
+        return count + count2;
+    }
+
+    /** Steps 1 to 4 over {@code text[from .. to)}: at most {@code maxTokens} tokens into {@code s}. */
+    private static int scanStretch(String text, int from, int to, boolean lower, int maxTokens, Scratch s) {
+        int n = to - from;
         char[] in = s.text(n);
-        text.getChars(0, n, in, 0);
+        text.getChars(from, to, in, 0);
         if (!isNfkcStable(in, n)) {
-            String normalized = Normalizer.normalize(n == text.length() ? text : text.substring(0, n),
-                    Normalizer.Form.NFKC);
+            String normalized = Normalizer.normalize(from == 0 && to == text.length() ? text
+                    : text.substring(from, to), Normalizer.Form.NFKC);
             n = normalized.length();
             in = s.text(n);
             normalized.getChars(0, n, in, 0);
         }
-        return tokenize(in, n, spec.lowercase(), spec.maxTokens(), s);
+        return tokenize(in, n, lower, maxTokens, s);
     }
 
     /** Whether NFKC leaves {@code a[0 .. n)} unchanged because each of its code points is {@link #STABLE}. */
@@ -551,8 +691,12 @@ final class WordsEncoder implements TextEncoder {
         if (!spec.bigrams() || count < 2) {
             return count;
         }
+        boolean[] follows = s.follows;
         int bigrams = offset + count;
         for (int k = 0; k + 1 < count; k++) {
+            if (follows != null && !follows[k + 1]) {
+                continue; // no bigram across a cut
+            }
             // The bigram is tokens[start[k] .. end[k + 1]): token k, one space, token k + 1. Its String.hashCode
             // follows from theirs: hash(a + " " + b) = (hash(a) * 31 + ' ') * 31^|b| + hash(b); its FNV-1a goes
             // on from token k's over the space and token k + 1.
@@ -563,9 +707,9 @@ final class WordsEncoder implements TextEncoder {
             if (id < 0) {
                 id = bucket(fnv1a32((fnv[k] ^ ' ') * FNV_PRIME, t, start[k + 1], to));
             }
-            dst[bigrams + k] = id;
+            dst[bigrams++] = id;
         }
-        return 2 * count - 1;
+        return bigrams - offset;
     }
 
     // ------------------------------------------------------------------------------------------ code points
@@ -674,6 +818,10 @@ final class WordsEncoder implements TextEncoder {
         int[] fnv = new int[128];
         long[] ids = new long[256];
         long[] packed = new long[1024];
+        /** Which kept tokens follow the one before in the text (a bigram joins them); null: all do. */
+        boolean[] follows;
+        /** The first token of a second stretch ({@code head+tail} past {@code max_chars}), or -1. */
+        int junction = -1;
 
         static Scratch get() {
             return OF_THREAD.get();

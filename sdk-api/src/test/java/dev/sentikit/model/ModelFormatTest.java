@@ -64,6 +64,28 @@ class ModelFormatTest {
         }
     }
 
+    /** Format 2 says which tokens of a long text are kept; a file that keeps the first ones stays format 1. */
+    @Test
+    void aTruncationOtherThanHeadIsFormat2() throws Exception {
+        ModelCard c = card();
+        ModelCard tail = new ModelCard(ModelFormat.FORMAT_VERSION, c.name(), c.description(), c.architecture(),
+                c.labels(), c.encoder().withTruncation(dev.sentikit.text.Truncation.TAIL), c.vocabularySize(),
+                c.embeddingRows(), c.provenance(), c.metrics(), c.limitations());
+        Map<String, String> props = new LinkedHashMap<>(ModelFormat.toMetadataProps(tail, Vocabulary.of(ENTRIES)));
+        assertEquals("2", props.get(ModelFormat.KEY_FORMAT_VERSION));
+        ModelFormat.Metadata read = ModelFormat.fromMetadataProps(props, SOURCE);
+        assertEquals(dev.sentikit.text.Truncation.TAIL, read.card().encoder().truncation());
+        assertEquals("1", props().get(ModelFormat.KEY_FORMAT_VERSION));
+        assertEquals(dev.sentikit.text.Truncation.HEAD,
+                ModelFormat.fromMetadataProps(props(), SOURCE).card().encoder().truncation());
+        // A format-1 file that says it keeps the tail contradicts itself: older readers would read its head.
+        ObjectNode json = (ObjectNode) ModelFormat.json().readTree(props.get(ModelFormat.KEY_CARD));
+        json.put("format_version", 1);
+        props.put(ModelFormat.KEY_CARD, json.toString());
+        props.put(ModelFormat.KEY_FORMAT_VERSION, "1");
+        assertContains(refused(props).getMessage(), "keeps 'tail' tokens", "format 1 cannot say");
+    }
+
     @Test
     void propsHoldTheThreeKeysInAStableOrder() {
         Map<String, String> props = ModelFormat.toMetadataProps(card(), Vocabulary.of(ENTRIES));
@@ -125,8 +147,8 @@ class ModelFormatTest {
     @Test
     void newerFormatVersionSaysToUpgrade() {
         Map<String, String> props = props();
-        props.put(ModelFormat.KEY_FORMAT_VERSION, Integer.toString(ModelFormat.FORMAT_VERSION + 1));
-        assertContains(refused(props).getMessage(), "model format 2", "upgrade Sentikit");
+        props.put(ModelFormat.KEY_FORMAT_VERSION, Integer.toString(ModelFormat.NEWEST_FORMAT_VERSION + 1));
+        assertContains(refused(props).getMessage(), "model format " + (ModelFormat.NEWEST_FORMAT_VERSION + 1), "upgrade Sentikit");
     }
 
     @Test

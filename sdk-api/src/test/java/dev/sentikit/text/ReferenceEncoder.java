@@ -29,6 +29,7 @@ final class ReferenceEncoder {
         }
     }
 
+    /** The tokens the first {@code max_chars} give, at most {@code max_tokens} (the {@code head} truncation). */
     List<String> tokenize(String text) {
         String s = text;
         if (s.length() > spec.maxChars()) {
@@ -38,14 +39,120 @@ final class ReferenceEncoder {
             }
             s = s.substring(0, end);
         }
-        s = Normalizer.normalize(s, Normalizer.Form.NFKC);
+        return tokens(s, spec.maxTokens());
+    }
+
+    /**
+     * docs/model-format.md §4.7 written out plainly: every token of the stretches of {@code text} that are read,
+     * then the windows ({@code maxWindows > 1}) or the truncation's kept tokens, each as ids; {@code coverage}
+     * gets the tokens read and the tokens counted.
+     */
+    List<int[]> read(String text, int maxWindows, int[] coverage) {
+        int n = text.length();
+        int max = spec.maxChars();
+        Truncation t = spec.truncation();
+        List<String> stretches = new ArrayList<>();
+        if (n <= max) {
+            stretches.add(text);
+        } else if (t.keep().equals("head")) {
+            stretches.add(text.substring(0, cutBefore(text, max)));
+        } else if (t.keep().equals("tail")) {
+            stretches.add(text.substring(cutAfter(text, n - max)));
+        } else {
+            stretches.add(text.substring(0, cutBefore(text, max / 2)));
+            stretches.add(text.substring(cutAfter(text, n - (max - max / 2))));
+        }
+        List<String> all = new ArrayList<>();
+        int junction = -1;
+        for (String stretch : stretches) {
+            List<String> part = tokens(stretch, Integer.MAX_VALUE);
+            if (!all.isEmpty() && !part.isEmpty()) {
+                junction = all.size();
+            }
+            all.addAll(part);
+        }
+        int total = all.size();
+        int room = spec.maxTokens();
+        List<int[]> groups = new ArrayList<>(); // each: a window, or the policy's kept ranges as pairs
+        if (total <= room) {
+            groups.add(new int[] {0, total});
+        } else if (maxWindows > 1) {
+            int step = room - room / 2;
+            List<int[]> windows = new ArrayList<>();
+            for (int start = 0; ; start += step) {
+                int end = Math.min(start + room, total);
+                windows.add(new int[] {start, end});
+                if (end == total) {
+                    break;
+                }
+            }
+            if (windows.size() > maxWindows) {
+                windows = new ArrayList<>(windows.subList(0, maxWindows - 1));
+                windows.add(new int[] {total - room, total});
+            }
+            groups.addAll(windows);
+        } else if (t.keep().equals("head")) {
+            groups.add(new int[] {0, room});
+        } else if (t.keep().equals("tail")) {
+            groups.add(new int[] {total - room, total});
+        } else {
+            int head = t.headTokens();
+            groups.add(new int[] {0, head, total - (room - head), total});
+        }
+        boolean[] read = new boolean[total];
+        List<int[]> out = new ArrayList<>();
+        for (int[] g : groups) {
+            List<Integer> kept = new ArrayList<>();
+            for (int r = 0; r < g.length; r += 2) {
+                for (int k = g[r]; k < g[r + 1]; k++) {
+                    kept.add(k);
+                    read[k] = true;
+                }
+            }
+            List<Integer> ids = new ArrayList<>();
+            for (int k : kept) {
+                ids.add(idOf(all.get(k)));
+            }
+            if (spec.bigrams()) {
+                for (int i = 0; i + 1 < kept.size(); i++) {
+                    int a = kept.get(i);
+                    int b = kept.get(i + 1);
+                    if (b == a + 1 && b != junction) {
+                        ids.add(idOf(all.get(a) + ' ' + all.get(b)));
+                    }
+                }
+            }
+            out.add(ids.stream().mapToInt(Integer::intValue).toArray());
+        }
+        int r = 0;
+        for (boolean b : read) {
+            r += b ? 1 : 0;
+        }
+        coverage[0] = r;
+        coverage[1] = total;
+        return out;
+    }
+
+    private static int cutBefore(String s, int end) {
+        return end > 0 && end < s.length() && Character.isHighSurrogate(s.charAt(end - 1))
+                && Character.isLowSurrogate(s.charAt(end)) ? end - 1 : end;
+    }
+
+    private static int cutAfter(String s, int start) {
+        return start > 0 && start < s.length() && Character.isLowSurrogate(s.charAt(start))
+                && Character.isHighSurrogate(s.charAt(start - 1)) ? start + 1 : start;
+    }
+
+    /** Steps 2 to 4 over one stretch read, at most {@code limit} tokens. */
+    private List<String> tokens(String stretch, int limit) {
+        String s = Normalizer.normalize(stretch, Normalizer.Form.NFKC);
         if (spec.lowercase()) {
             s = s.toLowerCase(Locale.ROOT).replace('\u03C2', '\u03C3');
         }
         List<String> tokens = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         int i = 0;
-        while (i < s.length() && tokens.size() < spec.maxTokens()) {
+        while (i < s.length() && tokens.size() < limit) {
             int cp = s.codePointAt(i);
             int next = i + Character.charCount(cp);
             switch (classify(cp)) {
@@ -59,12 +166,12 @@ final class ReferenceEncoder {
                         word.append('\'');
                     } else {
                         flush(word, tokens);
-                        addIfRoom(tokens, new String(Character.toChars(cp)));
+                        addIfRoom(tokens, new String(Character.toChars(cp)), limit);
                     }
                     break;
                 case SINGLE:
                     flush(word, tokens);
-                    addIfRoom(tokens, new String(Character.toChars(cp)));
+                    addIfRoom(tokens, new String(Character.toChars(cp)), limit);
                     break;
                 case FORMAT:
                     break;
@@ -75,7 +182,7 @@ final class ReferenceEncoder {
             }
             i = next;
         }
-        if (tokens.size() < spec.maxTokens()) {
+        if (tokens.size() < limit) {
             flush(word, tokens);
         }
         return tokens;
@@ -120,8 +227,8 @@ final class ReferenceEncoder {
         }
     }
 
-    private void addIfRoom(List<String> tokens, String token) {
-        if (tokens.size() < spec.maxTokens()) {
+    private void addIfRoom(List<String> tokens, String token, int limit) {
+        if (tokens.size() < limit) {
             tokens.add(token);
         }
     }

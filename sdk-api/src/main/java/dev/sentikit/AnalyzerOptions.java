@@ -17,11 +17,13 @@ public final class AnalyzerOptions {
     private final Device device;
     private final int intraOpThreads;
     private final int maxBatchSize;
+    private final int maxWindows;
 
     private AnalyzerOptions(Builder b) {
         this.device = b.device;
         this.intraOpThreads = b.intraOpThreads;
         this.maxBatchSize = b.maxBatchSize;
+        this.maxWindows = b.maxWindows;
     }
 
     /** The defaults: device {@code auto}, the engine's choice of threads ({@link #intraOpThreads}), batches of 256. */
@@ -52,11 +54,23 @@ public final class AnalyzerOptions {
         return maxBatchSize;
     }
 
+    /**
+     * How a text longer than the model reads is read: 1 (the default) reads it once, cut as the model's truncation
+     * says ({@code dev.sentikit.text.Truncation}); more reads it in overlapping windows of the model's length (half
+     * of each shared with the next), at most this many, and averages their probabilities, each window counting
+     * the same. Past the bound, the first {@code maxWindows − 1} windows and the text's last tokens are read. Each
+     * result says how its text was read ({@link Sentiment#coverage()}). A text that fits is read once either way.
+     */
+    public int maxWindows() {
+        return maxWindows;
+    }
+
     /** Builds {@link AnalyzerOptions}; each setting is checked when it is set. */
     public static final class Builder {
         private Device device = Device.AUTO;
         private int intraOpThreads;
         private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+        private int maxWindows = 1;
 
         private Builder() {}
 
@@ -84,6 +98,16 @@ public final class AnalyzerOptions {
                 throw new IllegalArgumentException("maxBatchSize must be >= 1, got " + size);
             }
             this.maxBatchSize = size;
+            return this;
+        }
+
+        /** Reads long texts in up to this many windows (see {@link AnalyzerOptions#maxWindows()}); 1 reads once. */
+        public Builder optMaxWindows(int windows) {
+            if (windows < 1) {
+                throw new IllegalArgumentException("maxWindows must be >= 1 (1 = read once, cut as the model says), "
+                        + "got " + windows);
+            }
+            this.maxWindows = windows;
             return this;
         }
 

@@ -4,16 +4,24 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import dev.sentikit.text.Coverage;
 
 /**
- * The result of analyzing one text: the most probable label, its probability, and the probability of
- * every label of the model, in the model's label order.
+ * The result of analyzing one text: the most probable label, its probability, the probability of every label of
+ * the model, in the model's label order, and how much of the text the model read.
  *
  * @param label the most probable label
  * @param score the probability of {@code label}, in [0, 1]
  * @param scores the probability of every label, in the model's label order; the values sum to 1
+ * @param coverage how much of the text was read: whole, cut as the model's truncation says, or in windows; null
+ *     only from an engine that does not say
  */
-public record Sentiment(String label, double score, Map<String, Double> scores) {
+public record Sentiment(String label, double score, Map<String, Double> scores, Coverage coverage) {
+
+    /** A result that does not say how much of its text was read. */
+    public Sentiment(String label, double score, Map<String, Double> scores) {
+        this(label, score, scores, null);
+    }
 
     public Sentiment {
         Objects.requireNonNull(label, "label");
@@ -33,6 +41,11 @@ public record Sentiment(String label, double score, Map<String, Double> scores) 
      * @throws IllegalArgumentException if there are no labels, or not one probability per label
      */
     public static Sentiment of(java.util.List<String> labels, float[] probabilities) {
+        return of(labels, probabilities, null);
+    }
+
+    /** {@link #of(java.util.List, float[])} with how much of the text was read. */
+    public static Sentiment of(java.util.List<String> labels, float[] probabilities, Coverage coverage) {
         Objects.requireNonNull(labels, "labels");
         Objects.requireNonNull(probabilities, "probabilities");
         if (labels.isEmpty()) {
@@ -50,7 +63,7 @@ public record Sentiment(String label, double score, Map<String, Double> scores) 
                 best = i;
             }
         }
-        return new Sentiment(labels.get(best), probabilities[best], scores);
+        return new Sentiment(labels.get(best), probabilities[best], scores, coverage);
     }
 
     /** Returns the probability of {@code label}, or throws if the model has no such label. */

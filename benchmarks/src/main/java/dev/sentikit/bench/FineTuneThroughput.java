@@ -81,7 +81,7 @@ public final class FineTuneThroughput {
             String base = frozen ? run.substring(0, run.indexOf(':')) : run;
             Architecture transformer = Architectures.parse("transformer");
             Architecture.Configured configured = transformer.configure(new Architecture.Options(null, 0, false, null,
-                    0, null, base, null, null, null, frozen), System.err::println);
+                    0, null, base, null, null, null, frozen, null), System.err::println);
             Architecture.Defaults d = transformer.defaults(configured.settings());
             TrainingConfig.Builder builder = TrainingConfig.builder()
                     .optArchitecture(transformer, configured.settings()).optEncoder(configured.encoder()).optEpochs(2)

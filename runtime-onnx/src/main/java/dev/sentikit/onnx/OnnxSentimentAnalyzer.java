@@ -19,6 +19,8 @@ import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
 import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.ModelFormat;
+import dev.sentikit.text.Coverage;
+import dev.sentikit.text.EncodedText;
 import dev.sentikit.text.TextEncoder;
 import dev.sentikit.text.Vocabulary;
 import java.nio.ByteBuffer;
@@ -88,6 +90,8 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     private final String source;
     private final Device device;
     private final int maxBatchSize;
+    /** Windows a long text is read in at most ({@link AnalyzerOptions#maxWindows()}); 1 reads it once. */
+    private final int maxWindows;
 
     /** Reused direct buffers for the input ids: a call allocates no native memory (see DirectBufferPool). */
     private final DirectBufferPool idBuffers = DirectBufferPool.perProcessor();
@@ -109,6 +113,7 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
         this.labels = metadata.card().labels();
         this.source = source;
         this.maxBatchSize = options.maxBatchSize();
+        this.maxWindows = options.maxWindows();
     }
 
     /**
@@ -373,10 +378,15 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
         try {
             ensureOpen();
             Sentiment[] out = new Sentiment[1];
-            int[] start = new int[1];
-            int[] length = new int[1];
-            long[] ids = encode(new String[] {text}, 0, 1, start, length);
-            runGroup(ids, start, length, new int[] {0}, 0, 1, Math.max(1, length[0]), 0, out);
+            Rows rows = encode(new String[] {text}, 0, 1);
+            float[][] probabilities = new float[rows.count][];
+            if (rows.count == 1) {
+                runGroup(rows.ids, rows.start, rows.length, new int[] {0}, 0, 1, Math.max(1, rows.length[0]),
+                        probabilities);
+            } else {
+                runBatch(rows, probabilities);
+            }
+            combine(rows, probabilities, 0, out);
             return out[0];
         } finally {
             lock.readLock().unlock();
@@ -400,12 +410,12 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
                 return List.of();
             }
             Sentiment[] out = new Sentiment[all.length];
-            int[] start = new int[Math.min(all.length, maxBatchSize)];
-            int[] length = new int[start.length];
             for (int from = 0; from < all.length; from += maxBatchSize) {
                 int n = Math.min(all.length - from, maxBatchSize);
-                long[] ids = encode(all, from, n, start, length);
-                runBatch(ids, start, length, n, from, out);
+                Rows rows = encode(all, from, n);
+                float[][] probabilities = new float[rows.count][];
+                runBatch(rows, probabilities);
+                combine(rows, probabilities, from, out);
             }
             return Collections.unmodifiableList(Arrays.asList(out));
         } finally {
@@ -414,31 +424,145 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     }
 
     /**
-     * Encodes {@code texts[from .. from + n)} back to back into one array, which it returns: text {@code from + i}
-     * has the ids {@code [start[i] .. start[i] + length[i])}. The encoder writes them straight there
-     * ({@link TextEncoder#encodeInto}), without an array per text.
+     * The rows a chunk of texts is read in, back to back in {@code ids}: row {@code r} has the ids
+     * {@code [start[r] .. start[r] + length[r])} and belongs to text {@code text[r]} (of the chunk); a text read
+     * once has one row, a text read in windows one per window, in order. {@code coverage[i]} says how text
+     * {@code i} was read.
      */
-    private long[] encode(String[] texts, int from, int n, int[] start, int[] length) {
+    private static final class Rows {
+        long[] ids;
+        int[] start;
+        int[] length;
+        int[] text;
+        int count;
+        Coverage[] coverage;
+
+        Rows(int texts, int capacity) {
+            ids = new long[capacity];
+            start = new int[texts];
+            length = new int[texts];
+            text = new int[texts];
+            coverage = new Coverage[texts];
+        }
+
+        void grow(int rows) {
+            if (rows > start.length) {
+                int n = Math.max(rows, 2 * start.length);
+                start = Arrays.copyOf(start, n);
+                length = Arrays.copyOf(length, n);
+                text = Arrays.copyOf(text, n);
+            }
+        }
+    }
+
+    /**
+     * Encodes {@code texts[from .. from + n)} back to back into rows. The encoder writes a text's ids straight into
+     * the array ({@link TextEncoder#encodeInto}), without an array per text; only a text that fills the model's
+     * room (so that it may have been cut, or needs windows) is read again to count all its tokens
+     * ({@link TextEncoder#read}).
+     */
+    private Rows encode(String[] texts, int from, int n) {
         int longest = encoder.spec().maxSequenceLength();
         long capacity = 0;
         for (int i = 0; i < n; i++) {
             // About one id per 2.5 characters of English; a guess, grown below when short.
             capacity += Math.min(longest, texts[from + i].length() / 2 + 2);
         }
-        long[] ids = new long[(int) Math.min(capacity, Integer.MAX_VALUE - 8)];
+        Rows rows = new Rows(n, (int) Math.min(capacity, Integer.MAX_VALUE - 8));
         int used = 0;
         for (int i = 0; i < n; i++) {
-            int k = encoder.encodeInto(texts[from + i], ids, used);
+            String text = texts[from + i];
+            int k = encoder.encodeInto(text, rows.ids, used);
             if (k < 0) {
-                ids = Arrays.copyOf(ids, (int) Math.min(Integer.MAX_VALUE - 8,
-                        Math.max(2L * ids.length, (long) used - k)));
-                k = encoder.encodeInto(texts[from + i], ids, used);
+                rows.ids = Arrays.copyOf(rows.ids, (int) Math.min(Integer.MAX_VALUE - 8,
+                        Math.max(2L * rows.ids.length, (long) used - k)));
+                k = encoder.encodeInto(text, rows.ids, used);
             }
-            start[i] = used;
-            length[i] = k;
-            used += k;
+            if (!mayBeCut(text, k)) {
+                int tokens = tokens(k);
+                rows.grow(rows.count + 1);
+                rows.start[rows.count] = used;
+                rows.length[rows.count] = k;
+                rows.text[rows.count++] = i;
+                rows.coverage[i] = new Coverage(tokens, tokens, 1, false);
+                used += k;
+                continue;
+            }
+            EncodedText read = encoder.read(text, maxWindows);
+            rows.coverage[i] = read.coverage();
+            rows.grow(rows.count + read.windows().length);
+            for (int[] window : read.windows()) {
+                if (window.length > rows.ids.length - used) {
+                    rows.ids = Arrays.copyOf(rows.ids, (int) Math.min(Integer.MAX_VALUE - 8,
+                            Math.max(2L * rows.ids.length, (long) used + window.length)));
+                }
+                for (int j = 0; j < window.length; j++) {
+                    rows.ids[used + j] = window[j];
+                }
+                rows.start[rows.count] = used;
+                rows.length[rows.count] = window.length;
+                rows.text[rows.count++] = i;
+                used += window.length;
+            }
         }
-        return ids;
+        return rows;
+    }
+
+    /**
+     * Whether a text that gave {@code ids} ids may hold more than the model read: when it filled the model's room
+     * (its tokens are as many as the model reads, or, with a head+tail cut and bigrams, all but the one bigram that
+     * would join the cut), or is longer than {@code max_chars}.
+     */
+    private boolean mayBeCut(String text, int ids) {
+        if (text.length() > encoder.spec().maxChars()) {
+            return true;
+        }
+        dev.sentikit.text.EncoderSpec spec = encoder.spec();
+        if (spec.usesWordPiece()) {
+            return ids - 2 >= spec.room();
+        }
+        return spec.bigrams() ? ids >= 2 * spec.room() - 2 : ids >= spec.room();
+    }
+
+    /** The tokens of a text that gave {@code ids} ids and was read whole. */
+    private int tokens(int ids) {
+        dev.sentikit.text.EncoderSpec spec = encoder.spec();
+        if (spec.usesWordPiece()) {
+            return ids - 2;
+        }
+        return spec.bigrams() && ids > 0 ? (ids + 1) / 2 : ids;
+    }
+
+    /**
+     * The sentiment of each text of a chunk from the probabilities of its rows: the mean of its windows'
+     * (each window counts the same), or its one row's.
+     */
+    private void combine(Rows rows, float[][] probabilities, int offset, Sentiment[] out) {
+        int n = labels.size();
+        for (int r = 0; r < rows.count; ) {
+            int text = rows.text[r];
+            int end = r + 1;
+            while (end < rows.count && rows.text[end] == text) {
+                end++;
+            }
+            float[] p;
+            if (end - r == 1) {
+                p = probabilities[r];
+            } else {
+                double[] sum = new double[n];
+                for (int w = r; w < end; w++) {
+                    for (int l = 0; l < n; l++) {
+                        sum[l] += probabilities[w][l];
+                    }
+                }
+                p = new float[n];
+                for (int l = 0; l < n; l++) {
+                    p[l] = (float) (sum[l] / (end - r));
+                }
+            }
+            out[offset + text] = Sentiment.of(labels, p, rows.coverage[text]);
+            r = end;
+        }
     }
 
     /**
@@ -447,7 +571,11 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
      * sorted by length and cut where one more run costs less than the padding it saves (dynamic programming over
      * the sorted lengths; O(n²) at worst for n ≤ maxBatchSize, usually far less through the bound below).
      */
-    private void runBatch(long[] ids, int[] start, int[] length, int n, int offset, Sentiment[] out) {
+    private void runBatch(Rows rows, float[][] out) {
+        long[] ids = rows.ids;
+        int[] start = rows.start;
+        int[] length = rows.length;
+        int n = rows.count;
         // Sort row indices by length without boxing: length in the high half, index in the low half.
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
@@ -481,17 +609,17 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
             }
         }
         for (int j = n; j > 0; j = cut[j]) {
-            runGroup(ids, start, length, order, cut[j], j, (int) width[j - 1], offset, out);
+            runGroup(ids, start, length, order, cut[j], j, (int) width[j - 1], out);
         }
     }
 
     /**
-     * Runs the texts {@code order[from .. to)} of {@code ids} as one batch padded to {@code width}, and stores the
-     * sentiment of text {@code r} at {@code out[offset + r]}. The ids go through a pooled direct buffer that the
+     * Runs the rows {@code order[from .. to)} of {@code ids} as one batch padded to {@code width}, and stores the
+     * probabilities of row {@code r} at {@code out[r]}. The ids go through a pooled direct buffer that the
      * tensor wraps without a copy, so a call allocates no native memory of its own.
      */
-    private void runGroup(long[] ids, int[] start, int[] length, int[] order, int from, int to, int width, int offset,
-            Sentiment[] out) {
+    private void runGroup(long[] ids, int[] start, int[] length, int[] order, int from, int to, int width,
+            float[][] out) {
         int rows = to - from;
         int n = labels.size();
         ByteBuffer buffer = idBuffers.take(rows * width * Long.BYTES);
@@ -539,11 +667,11 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
                     probabilities.get(row);
                     for (float p : row) {
                         if (!Float.isFinite(p)) {
-                            throw new IllegalStateException(source + " returned a non-finite probability for text "
-                                    + (offset + order[k]) + ": " + Arrays.toString(row));
+                            throw new IllegalStateException(source + " returned a non-finite probability for row "
+                                    + order[k] + ": " + Arrays.toString(row));
                         }
                     }
-                    out[offset + order[k]] = Sentiment.of(labels, row);
+                    out[order[k]] = row;
                 }
             } catch (OrtException e) {
                 throw new IllegalStateException("ONNX Runtime failed to run " + source + ": " + oneLine(e), e);

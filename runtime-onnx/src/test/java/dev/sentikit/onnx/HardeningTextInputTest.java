@@ -123,7 +123,13 @@ class HardeningTextInputTest {
         Sentiment s = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> analyzer.analyze(tenMb),
                 "a hang guard, not a benchmark");
         // Only the first max_chars (16,384) code units are read; of those, the first max_tokens (256) tokens.
-        assertEquals(analyzer.analyze(tenMb.substring(0, SPEC.maxChars())), s);
+        Sentiment prefix = analyzer.analyze(tenMb.substring(0, SPEC.maxChars()));
+        assertEquals(prefix.scores(), s.scores());
+        assertEquals(prefix.label(), s.label());
+        // ... and the result says so: the text was cut, and even its tokens were counted only in what was read.
+        assertTrue(s.coverage().charsCut() && s.coverage().cut(), s.coverage().toString());
+        assertEquals(SPEC.maxTokens(), s.coverage().tokensRead());
+        assertEquals(prefix.coverage().tokens(), s.coverage().tokens());
         assertEquals(SPEC.maxTokens(), ENCODER.tokenize(tenMb).size());
         assertEquals(SPEC.maxSequenceLength(), ENCODER.encode(tenMb).length);
         analyzeAndCheck(tenMb);

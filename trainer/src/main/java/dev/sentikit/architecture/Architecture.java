@@ -148,9 +148,17 @@ public interface Architecture {
      * @param maxTokens {@code --max-tokens}, or null for the architecture's default
      * @param embeddingDim {@code --embedding-dim}, or null for the default (or the width of {@code embeddings})
      * @param embeddings {@code --embeddings}: GloVe-format word vectors, or null
+     * @param truncation {@code --truncation}: which tokens of a longer text are kept, or null for the first
      */
     record Options(Integer maxTokens, int hashBuckets, boolean bigrams, Integer embeddingDim, int hiddenSize,
-            Path embeddings, String base, Path baseTokenizer, String pooling, Float dropout, boolean freezeEncoder) {}
+            Path embeddings, String base, Path baseTokenizer, String pooling, Float dropout, boolean freezeEncoder,
+            dev.sentikit.text.Truncation truncation) {
+
+        /** {@link #truncation()}, or {@code head} when none was given. */
+        public dev.sentikit.text.Truncation truncationOrHead() {
+            return truncation != null ? truncation : dev.sentikit.text.Truncation.HEAD;
+        }
+    }
 
     /** Settings a user leaves out. */
     record Defaults(int epochs, int batchSize, float learningRate, float weightDecay, float clipNorm,

@@ -65,7 +65,8 @@ public abstract class WordEmbeddingArchitecture implements Architecture {
                 : WordEmbeddingSettings.DEFAULT_EMBEDDING_DIM;
         EncoderSpec encoder = EncoderSpec.defaults()
                 .withMaxTokens(options.maxTokens() != null ? options.maxTokens() : EncoderSpec.DEFAULT_MAX_TOKENS)
-                .withHashBuckets(options.hashBuckets()).withBigrams(options.bigrams() && usesBigrams());
+                .withHashBuckets(options.hashBuckets()).withBigrams(options.bigrams() && usesBigrams())
+                .withTruncation(options.truncationOrHead());
         return new Configured(encoder, new WordEmbeddingSettings(dim, options.hiddenSize(), options.embeddings()));
     }
 

@@ -31,7 +31,7 @@ final class ResumeCheck {
     static final Set<String> SHARED = Set.of("--model", "--epochs", "--batch-size", "--lr", "--seed",
             "--accumulate", "--warmup-steps", "--lr-decay", "--weight-decay", "--clip-norm", "--checkpoint-every",
             "--batching", "--min-count", "--max-vocab", "--valid-fraction", "--no-calibration", "--patience",
-            "--max-tokens", "--hash-buckets", "--no-bigrams", "--labels");
+            "--max-tokens", "--hash-buckets", "--no-bigrams", "--truncation", "--labels");
 
     /**
      * Options that set an architecture's own settings, compared with the run's through its architecture
@@ -101,6 +101,8 @@ final class ResumeCheck {
             d.integer("--hash-buckets", run.encoder().hashBuckets(), () -> c.hashBuckets);
         }
         d.flag("--no-bigrams", !run.encoder().bigrams());
+        d.text("--truncation", run.encoder().truncation().toString(),
+                () -> dev.sentikit.text.Truncation.parse(c.truncation).toString());
         architectureOptions(c, parsed, h, d);
         d.text("--labels", String.join(",", run.labels()), () -> String.join(",", c.labels));
         return d.found;

@@ -195,6 +195,12 @@ final class TrainCommand implements Callable<Integer> {
             + "fewer).")
     Integer maxTokens;
 
+    @Option(names = "--truncation", paramLabel = "head|tail|head+tail:N", description = "Which tokens of a text "
+            + "longer than --max-tokens are kept, in training and in the exported model: the first (head, the "
+            + "default), the last (tail), or the first N and the rest from the end (head+tail:N). Reviews tend to "
+            + "give their verdict at the end (docs/benchmarks.md, Long texts).")
+    String truncation;
+
     @Option(names = "--min-count", defaultValue = "" + TrainingConfig.DEFAULT_MIN_COUNT,
             description = "Vocabulary: keep tokens seen at least this often (default: ${DEFAULT-VALUE}).")
     int minCount;
@@ -365,7 +371,8 @@ final class TrainCommand implements Callable<Integer> {
     /** What the architectures read of this command line. */
     Architecture.Options options() {
         return new Architecture.Options(maxTokens, hashBuckets, !noBigrams, embeddingDim, hiddenSize, embeddings,
-                base, baseTokenizer, pooling, dropout, freezeEncoder);
+                base, baseTokenizer, pooling, dropout, freezeEncoder,
+                truncation == null ? null : dev.sentikit.text.Truncation.parse(truncation));
     }
 
     /** --gpus, or else --device. */

@@ -104,7 +104,7 @@ public final class TransformerArchitecture implements Architecture {
                 TransformerShape.of(w, pooling, dropout), options.freezeEncoder());
         log.accept("base " + options.base() + ": " + w + ", " + String.format(java.util.Locale.ROOT, "%,d",
                 w.parameterCount()) + " parameters; pooling " + pooling.id());
-        return new Configured(base.tokenizerJson().spec(), settings);
+        return new Configured(base.tokenizerJson().spec().withTruncation(options.truncationOrHead()), settings);
     }
 
     /** None: a transformer needs its base ({@link TransformerSettings}, or {@link #configure}). */
@@ -197,7 +197,7 @@ public final class TransformerArchitecture implements Architecture {
         TransformerSettings t = settings(settings);
         Loaded base = load(t.base(), t.baseTokenizer(), encoder.maxTokens(), log);
         last = null; // the run holds it from here; free it with the run
-        if (!base.tokenizerJson().spec().equals(encoder)) {
+        if (!base.tokenizerJson().spec().withTruncation(encoder.truncation()).equals(encoder)) {
             throw new IllegalArgumentException("the tokenizer of the base " + t.base() + " is not the one this "
                     + "run was configured with: " + base.tokenizerJson().spec() + " vs " + encoder);
         }

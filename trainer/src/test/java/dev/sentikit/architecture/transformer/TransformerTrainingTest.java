@@ -71,7 +71,7 @@ class TransformerTrainingTest {
     static TrainingConfig.Builder config(TinyBert.Written base, boolean freeze) throws Exception {
         Architecture transformer = Architectures.parse(TransformerArchitecture.ID);
         Architecture.Configured configured = transformer.configure(new Architecture.Options(32, 0, false, null, 0,
-                null, base.onnx().toString(), base.tokenizer(), null, null, freeze), m -> {});
+                null, base.onnx().toString(), base.tokenizer(), null, null, freeze, null), m -> {});
         return TrainingConfig.builder().optArchitecture(transformer, configured.settings())
                 .optEncoder(configured.encoder()).optEpochs(2).optBatchSize(16).optLearningRate(1e-3f).optSeed(7)
                 .optCalibrate(false);

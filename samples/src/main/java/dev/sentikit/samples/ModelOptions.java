@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --model} and {@code --device}, shared by the samples that load a model (a picocli mixin). */
+/** {@code --model}, {@code --device} and {@code --windows}, shared by the samples that load a model (a picocli mixin). */
 final class ModelOptions {
 
     @Option(names = "--model", defaultValue = "en", paramLabel = "NAME|FILE.onnx",
@@ -18,9 +18,14 @@ final class ModelOptions {
             description = "Where to run the model (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--windows", defaultValue = "1", paramLabel = "N", description = "Read a text longer than the "
+            + "model reads in up to N overlapping windows and average them (default: ${DEFAULT-VALUE}: read it once, "
+            + "cut as the model says). Each result's \"read\" says how its text was read.")
+    int windows;
+
     /** Loads the model these options name, on their device. */
     SentimentAnalyzer open() throws ModelLoadException {
-        return open(model, AnalyzerOptions.builder().optDevice(device).build());
+        return open(model, AnalyzerOptions.builder().optDevice(device).optMaxWindows(windows).build());
     }
 
     /** A zoo model by name, or a model file by path. */

@@ -172,14 +172,34 @@ public final class SentimentCli implements Callable<Integer> {
         out.flush();
     }
 
-    /** One result as the CLI and the REST service write it: text, label, score, scores (in label order). */
+    /**
+     * One result as the CLI and the REST service write it: text, label, score, scores (in label order), and how
+     * the text was read ({@link #toJson(dev.sentikit.text.Coverage)}).
+     */
     static Map<String, Object> toJson(String text, Sentiment s) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("text", text);
         line.put("label", s.label());
         line.put("score", s.score());
         line.put("scores", s.scores());
+        if (s.coverage() != null) {
+            line.put("read", toJson(s.coverage()));
+        }
         return line;
+    }
+
+    /**
+     * How a text was read: {"how": "whole" | "cut" | "windows", "tokens_read": n, "tokens": of, "windows": k,
+     * "chars_cut": whether text past the encoder's max_chars was not even counted}.
+     */
+    static Map<String, Object> toJson(dev.sentikit.text.Coverage c) {
+        Map<String, Object> read = new LinkedHashMap<>();
+        read.put("how", c.how());
+        read.put("tokens_read", c.tokensRead());
+        read.put("tokens", c.tokens());
+        read.put("windows", c.windows());
+        read.put("chars_cut", c.charsCut());
+        return read;
     }
 
     /** One result as one line of JSON. */

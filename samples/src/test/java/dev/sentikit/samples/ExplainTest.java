@@ -98,7 +98,7 @@ class ExplainTest {
         assertEquals("negative", first.get("label").asText());
         List<String> keys = new ArrayList<>();
         first.fieldNames().forEachRemaining(keys::add);
-        assertEquals(List.of("text", "label", "score", "scores", "explanation"), keys);
+        assertEquals(List.of("text", "label", "score", "scores", "read", "explanation"), keys);
         JsonNode explanation = first.get("explanation");
         assertEquals(4, explanation.size());
         assertEquals("awful", explanation.get(0).get("token").asText());

@@ -1,6 +1,7 @@
 package dev.sentikit.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,6 +48,30 @@ class SentimentCliTest {
         }
         assertEquals(1.0, sum, 1e-5);
         assertEquals("negative", JSON.readTree(r.lines().get(1)).get("label").asText());
+    }
+
+    /** A text longer than the model reads is never cut without the result saying so. */
+    @Test
+    void eachResultSaysHowItsTextWasRead() throws Exception {
+        String review = "The plot was slow and the acting stiff. ".repeat(40) + "Still, the ending made it all worth "
+                + "it: a wonderful, moving film that I loved.";
+        Run r = run("works great", review);
+        assertEquals(0, r.code(), r.err());
+        JsonNode whole = JSON.readTree(r.lines().get(0)).get("read");
+        assertEquals("whole", whole.get("how").asText());
+        assertEquals(whole.get("tokens").asInt(), whole.get("tokens_read").asInt());
+        assertEquals(1, whole.get("windows").asInt());
+        assertFalse(whole.get("chars_cut").asBoolean());
+        JsonNode cut = JSON.readTree(r.lines().get(1)).get("read");
+        assertEquals("cut", cut.get("how").asText());
+        assertTrue(cut.get("tokens").asInt() > 300, cut.toString());
+        assertTrue(cut.get("tokens_read").asInt() < cut.get("tokens").asInt(), cut.toString());
+        Run windows = run("--windows", "8", review);
+        assertEquals(0, windows.code(), windows.err());
+        JsonNode read = JSON.readTree(windows.lines().get(0)).get("read");
+        assertEquals("windows", read.get("how").asText());
+        assertTrue(read.get("windows").asInt() > 1 && read.get("windows").asInt() <= 8, read.toString());
+        assertEquals(read.get("tokens").asInt(), read.get("tokens_read").asInt(), "eight windows read it all");
     }
 
     @Test

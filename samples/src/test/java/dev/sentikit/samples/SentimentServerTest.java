@@ -107,7 +107,7 @@ class SentimentServerTest {
         assertResult("I love this phone", analyzer.analyze("I love this phone"), r.body());
         List<String> keys = new ArrayList<>();
         r.body().fieldNames().forEachRemaining(keys::add);
-        assertEquals(List.of("text", "label", "score", "scores"), keys, "the CLI's shape");
+        assertEquals(List.of("text", "label", "score", "scores", "read"), keys, "the CLI's shape");
     }
 
     @Test
@@ -133,7 +133,7 @@ class SentimentServerTest {
         assertResult(text, expected, r.body());
         List<String> keys = new ArrayList<>();
         r.body().fieldNames().forEachRemaining(keys::add);
-        assertEquals(List.of("text", "label", "score", "scores", "explanation"), keys);
+        assertEquals(List.of("text", "label", "score", "scores", "read", "explanation"), keys);
         List<dev.sentikit.Explanation.TokenContribution> want = analyzer.explain(text, expected.label()).byMagnitude();
         JsonNode got = r.body().get("explanation");
         assertEquals(want.size(), got.size());

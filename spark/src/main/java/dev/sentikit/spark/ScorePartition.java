@@ -39,10 +39,10 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
         return new Batches(rows);
     }
 
-    /** The input row with label, score and probabilities appended (all three null when {@code s} is null). */
+    /** The input row with label, score, probabilities and read appended (all null when {@code s} is null). */
     static Row append(Row row, Sentiment s) {
         int n = row.length();
-        Object[] values = new Object[n + 3];
+        Object[] values = new Object[n + 4];
         for (int i = 0; i < n; i++) {
             values[i] = row.get(i);
         }
@@ -50,6 +50,7 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
             values[n] = s.label();
             values[n + 1] = s.score();
             values[n + 2] = SentimentColumns.probabilities(s);
+            values[n + 3] = SentimentColumns.read(s);
         }
         return RowFactory.create(values);
     }

@@ -32,16 +32,19 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Scores a text column of a Spark DataFrame with a Sentikit model, appending three columns:
+ * Scores a text column of a Spark DataFrame with a Sentikit model, appending four columns:
  *
  * <ul>
  *   <li>{@code label} (string): the most probable label;
  *   <li>{@code score} (double): its probability;
  *   <li>{@code probabilities} (map&lt;string,double&gt;): the probability of every label of the model (stored in
- *       the model's label order).
+ *       the model's label order);
+ *   <li>{@code read} (struct&lt;how:string, tokens_read:int, tokens:int, windows:int, chars_cut:boolean&gt;): how
+ *       much of the text the model read, {@code how} being {@code whole}, or {@code cut} when the text is longer
+ *       than the model reads (as its truncation says).
  * </ul>
  *
- * A row whose text is null gets null in all three. {@link Builder#optOutputPrefix} puts a prefix before the three
+ * A row whose text is null gets null in all four. {@link Builder#optOutputPrefix} puts a prefix before the four
  * names, for data that already has such a column.
  *
  * <pre>{@code
@@ -49,7 +52,7 @@ import org.apache.spark.sql.types.StructType;
  *         .setInputColumn("review")
  *         .optZooModel("en")               // the default; or optModelFile("hdfs:///models/reviews.onnx")
  *         .build();
- * Dataset<Row> scored = scorer.transform(reviews);   // review, ..., label, score, probabilities
+ * Dataset<Row> scored = scorer.transform(reviews);   // review, ..., label, score, probabilities, read
  * }</pre>
  *
  * <p><b>How it runs.</b> {@link #transform} is lazy, like any Spark transformation: it adds a
@@ -113,7 +116,7 @@ public final class SentimentScorer {
     }
 
     /**
-     * Returns {@code dataset} with the columns {@code label}, {@code score} and {@code probabilities} (each after
+     * Returns {@code dataset} with the columns {@code label}, {@code score}, {@code probabilities} and {@code read} (each after
      * the {@link Builder#optOutputPrefix prefix}) appended. Lazy: nothing is scored until an action runs, and the
      * partitioning of {@code dataset} is kept. For a model file, reads the file on the driver and broadcasts it
      * (the first time for this scorer and Spark context).
@@ -167,7 +170,8 @@ public final class SentimentScorer {
 
     /**
      * Registers the SQL function {@code name(text)}, which returns
-     * {@code struct<label:string, score:double, probabilities:map<string,double>>} (null for a null text), and
+     * {@code struct<label:string, score:double, probabilities:map<string,double>, read:struct<…>>} (null for a null
+     * text), and
      * returns it for use with the DataFrame API as well:
      *
      * <pre>{@code

@@ -60,7 +60,9 @@ class SentimentScorerTest {
             "The screen is fine but the speaker is awful",
             "Delivery was on time and the box was intact",
             "I want my money back",
-            "works as described");
+            "works as described",
+            // Longer than the model reads: its "read" says it was cut.
+            "The first hour drags on and on. ".repeat(30) + "But the ending is wonderful and I loved it.");
 
     private static SparkSession spark;
     private static SentimentAnalyzer direct;
@@ -106,6 +108,12 @@ class SentimentScorerTest {
         for (Map.Entry<String, Double> e : expected.scores().entrySet()) {
             assertEquals(e.getValue(), probabilities.get(e.getKey()), TOLERANCE, text + ": " + e.getKey());
         }
+        Row read = row.getStruct(row.fieldIndex(prefix + "read"));
+        assertEquals(expected.coverage().how(), read.getString(0), text);
+        assertEquals(expected.coverage().tokensRead(), read.getInt(1), text);
+        assertEquals(expected.coverage().tokens(), read.getInt(2), text);
+        assertEquals(expected.coverage().windows(), read.getInt(3), text);
+        assertEquals(expected.coverage().charsCut(), read.getBoolean(4), text);
     }
 
     /** Scores {@code texts} (nulls allowed) and checks every row against the direct analyzer. */
@@ -128,6 +136,7 @@ class SentimentScorerTest {
                 assertTrue(row.isNullAt(row.fieldIndex(prefix + "label")), "null text, label " + row);
                 assertTrue(row.isNullAt(row.fieldIndex(prefix + "score")), "null text, score " + row);
                 assertTrue(row.isNullAt(row.fieldIndex(prefix + "probabilities")), "null text, probabilities " + row);
+                assertTrue(row.isNullAt(row.fieldIndex(prefix + "read")), "null text, read " + row);
             } else {
                 assertSentiment(expected.get(e++), row, prefix);
             }
@@ -139,7 +148,7 @@ class SentimentScorerTest {
         Dataset<Row> scored = SentimentScorer.builder().setInputColumn("text").optZooModel("en").optBatchSize(4)
                 .build().transform(frame(TEXTS).repartition(3));
         StructType schema = scored.schema();
-        assertEquals(List.of("id", "text", "label", "score", "probabilities"), List.of(schema.fieldNames()));
+        assertEquals(List.of("id", "text", "label", "score", "probabilities", "read"), List.of(schema.fieldNames()));
         assertEquals(DataTypes.StringType, schema.apply("label").dataType());
         assertEquals(DataTypes.DoubleType, schema.apply("score").dataType());
         assertEquals(DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false),
@@ -286,7 +295,7 @@ class SentimentScorerTest {
         texts.add(null);
         Dataset<Row> scored = SentimentScorer.builder().setInputColumn("text").optOutputPrefix("sentiment_").build()
                 .transform(frame(texts));
-        assertEquals(List.of("id", "text", "sentiment_label", "sentiment_score", "sentiment_probabilities"),
+        assertEquals(List.of("id", "text", "sentiment_label", "sentiment_score", "sentiment_probabilities", "sentiment_read"),
                 List.of(scored.schema().fieldNames()));
         assertScoredLikeAnalyzeAll(texts, scored, "sentiment_");
 

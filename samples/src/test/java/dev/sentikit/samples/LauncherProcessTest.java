@@ -194,12 +194,19 @@ class LauncherProcessTest {
         assertTrue(r.err().startsWith("Unknown options: '--colum', 'review'"), r.describe());
     }
 
-    /** The samples of the README, as bin/sample lists them: each is tested above. */
+    /** The samples of the README, as bin/sample lists them: each is tested above; bin/sample --help lists them. */
     @Test
-    void theSamplesTestedAreThoseBinSampleRuns() throws Exception {
+    void theSamplesTestedAreThoseBinSampleRuns(@TempDir Path dir) throws Exception {
         String script = Files.readString(root.resolve("bin/sample"));
         assertTrue(script.contains("samples=(QuickStart BatchCsv TrainAndExport NodeTestVectors JsParityVectors)"),
                 "bin/sample runs other samples than this test checks");
+        Result help = run(dir, Map.of(), script("sample", "--help"));
+        assertEquals(0, help.code(), help.describe());
+        assertTrue(help.out().startsWith("usage: bin/sample NAME [ARGS...], NAME one of: QuickStart BatchCsv "
+                + "TrainAndExport NodeTestVectors JsParityVectors"), help.describe());
+        Result unknown = run(dir, Map.of(), script("sample", "QuickStar"));
+        assertEquals(2, unknown.code(), unknown.describe());
+        assertTrue(unknown.err().startsWith("usage: bin/sample NAME"), unknown.describe());
     }
 
     /**

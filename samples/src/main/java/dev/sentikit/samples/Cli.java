@@ -2,6 +2,8 @@ package dev.sentikit.samples;
 
 import dev.sentikit.SentikitVersion;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
 /** Runs a picocli command the way every sample does: errors as one "error: …" line, exit codes 0 / 1 / 2. */
@@ -119,8 +121,7 @@ final class Cli {
 
     private static boolean isUtf8(String encoding) {
         try {
-            return encoding == null || java.nio.charset.Charset.forName(encoding).equals(
-                    java.nio.charset.StandardCharsets.UTF_8);
+            return encoding == null || Charset.forName(encoding).equals(StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return false;
         }

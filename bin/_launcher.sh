@@ -19,5 +19,23 @@ sentikit_run() {
     rm -f "$log"
     touch "$stamp"
   fi
+  sentikit_utf8_locale
   exec java ${SENTIKIT_JAVA_OPTS:-} -cp "$root/$module/target/classes:$(cat "$cp_file")" "$main" "$@"
+}
+
+# sentikit_utf8_locale: Java decodes its command line (and file names) in the character set of the locale it starts
+# under, and under the C or POSIX locale (the default of many containers and CI images) that is ASCII: every non-ASCII
+# character of an argument would reach Java as U+FFFD. Where the locale's character type is C, POSIX or unset, run
+# Java under glibc's C.UTF-8 instead, changing LC_ALL only where it is what set C, else only LC_CTYPE. Where C.UTF-8
+# is missing too, Java still decodes ASCII, and the CLIs refuse an argument that lost characters.
+sentikit_utf8_locale() {
+  case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+    "" | C | POSIX)
+      if [[ -n "${LC_ALL:-}" ]]; then
+        export LC_ALL=C.UTF-8
+      else
+        export LC_CTYPE=C.UTF-8
+      fi
+      ;;
+  esac
 }

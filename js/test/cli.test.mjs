@@ -2,7 +2,7 @@
 // (dev.sentikit.samples.JsParityVectors, DIR/cli/cases.json) give the same exit status, the same JSON lines (fields,
 // order and text the same, numbers within 1e-5) and the same report of bad input lines; and Java's UTF-8 decoder
 // (DIR/utf8.json) and the JavaScript one cut bad bytes alike. Without the Java vectors those tests are skipped,
-// saying so; the others need no Java.
+// saying so, or fail under SENTIKIT_REQUIRE_JAVA_PARITY=1 (as in .ci/run); the others need no Java.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -68,6 +68,14 @@ function assertSameLines(actual, expected, what) {
   });
 }
 
+/** A test whose Java input is missing: skipped, saying why, or failed where SENTIKIT_REQUIRE_JAVA_PARITY=1. */
+function missingInput(t, why) {
+  if (process.env.SENTIKIT_REQUIRE_JAVA_PARITY === '1') {
+    assert.fail(`SENTIKIT_REQUIRE_JAVA_PARITY is set, but ${why}`);
+  }
+  t.skip(`skipped: ${why}`);
+}
+
 const casesFile = path.join(dir, 'cli', 'cases.json');
 const recorded = existsSync(casesFile) ? JSON.parse(readFileSync(casesFile, 'utf8')) : null;
 const noJava = recorded ? false : `skipped: no ${casesFile}; write it with \`bin/sample JsParityVectors target/js-parity\``;
@@ -81,11 +89,12 @@ if (noJava) {
 test('sentikit prints what bin/sentiment prints', { skip: noJava }, async (t) => {
   const where = path.join(dir, 'cli');
   for (const c of recorded.cases) {
-    await t.test(c.name, {
-      skip: c.utf8_input && !recorded.java_has_strict
-        ? 'skipped: this Java CLI predates the handling of bad bytes (--strict, U+FFFD); merge it and write the vectors again'
-        : false,
-    }, async () => {
+    await t.test(c.name, async (st) => {
+      if (c.utf8_input && !recorded.java_has_strict) {
+        missingInput(st, 'the Java CLI that wrote these vectors predates the handling of bad bytes (--strict, '
+          + 'U+FFFD); write them again with `bin/sample JsParityVectors target/js-parity`');
+        return;
+      }
       const args = c.args.map((a) => a.replaceAll('{dir}', where));
       const r = await cli(args);
       assert.equal(r.status, c.status, `exit status of ${c.name}\n${r.stderr}`);
@@ -103,10 +112,13 @@ test('sentikit prints what bin/sentiment prints', { skip: noJava }, async (t) =>
   }
 });
 
-test('bad bytes are cut as Java\'s UTF-8 decoder cuts them', {
-  skip: existsSync(path.join(dir, 'utf8.json')) ? false : `skipped: no ${path.join(dir, 'utf8.json')}`,
-}, () => {
-  const cases = JSON.parse(readFileSync(path.join(dir, 'utf8.json'), 'utf8'));
+test('bad bytes are cut as Java\'s UTF-8 decoder cuts them', (t) => {
+  const file = path.join(dir, 'utf8.json');
+  if (!existsSync(file)) {
+    missingInput(t, `no ${file}; write it with \`bin/sample JsParityVectors target/js-parity\``);
+    return;
+  }
+  const cases = JSON.parse(readFileSync(file, 'utf8'));
   assert.ok(cases.length > 50000);
   const wrong = cases.filter(([hex, text]) => decodeUtf8(Buffer.from(hex, 'hex')) !== text);
   assert.equal(wrong.length, 0, `${wrong.length} byte strings decode otherwise, such as ${wrong.slice(0, 5)

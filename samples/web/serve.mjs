@@ -1,5 +1,5 @@
 // A static file server for dist/ (the page needs nothing else): node serve.mjs [PORT], then open http://localhost:PORT/
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,22 @@ export function serve(dir, port = 0, host = '127.0.0.1') {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // --help and --version, as every Sentikit program answers them.
+  if (['--help', '-h'].includes(process.argv[2])) {
+    console.log('Usage: node serve.mjs [PORT]\nServes dist/ (npm run build writes it) at http://localhost:PORT/ '
+      + '(default: PORT from the environment, else 8080).');
+    process.exit(0);
+  }
+  if (['--version', '-V'].includes(process.argv[2])) {
+    const { version } = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8'));
+    console.log(`serve: Sentikit ${version} (JavaScript; onnxruntime-web), Node ${process.version}`);
+    process.exit(0);
+  }
   const port = Number(process.argv[2] ?? process.env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`error: the port must be a number from 0 to 65535, not ${JSON.stringify(process.argv[2])}`);
+    process.exit(2);
+  }
   const server = await serve(path.join(path.dirname(fileURLToPath(import.meta.url)), 'dist'), port);
   console.log(`serving dist/ at http://localhost:${server.address().port}/`);
 }

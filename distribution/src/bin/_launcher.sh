@@ -35,3 +35,20 @@ sentikit_java() {
   fi
   printf '%s\n' "$java"
 }
+
+# sentikit_utf8_locale: Java decodes its command line (and file names) in the character set of the locale it starts
+# under, and under the C or POSIX locale (the default of many containers and CI images) that is ASCII: every non-ASCII
+# character of an argument would reach Java as U+FFFD. Where the locale's character type is C, POSIX or unset, run
+# Java under glibc's C.UTF-8 instead, changing LC_ALL only where it is what set C, else only LC_CTYPE. Where C.UTF-8
+# is missing too, Java still decodes ASCII, and the CLIs refuse an argument that lost characters.
+sentikit_utf8_locale() {
+  case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+    "" | C | POSIX)
+      if [[ -n "${LC_ALL:-}" ]]; then
+        export LC_ALL=C.UTF-8
+      else
+        export LC_CTYPE=C.UTF-8
+      fi
+      ;;
+  esac
+}

@@ -56,3 +56,31 @@ test('quickstart.mjs prints one result per text', () => {
   assert.equal(lines.length, texts.length);
   lines.forEach((r, i) => assertJavas(r, texts[i]));
 });
+
+test('quickstart.mjs answers --help and --version without loading a model', () => {
+  for (const option of ['--help', '-h']) {
+    const out = execFileSync(process.execPath, ['quickstart.mjs', option], { cwd: sample, encoding: 'utf8' });
+    assert.match(out, /^Usage: node quickstart\.mjs \[MODEL\.onnx\] \[TEXT\.\.\.\]\n/);
+  }
+  const { version } = JSON.parse(readFileSync(path.join(sample, 'package.json'), 'utf8'));
+  for (const option of ['--version', '-V']) {
+    const out = execFileSync(process.execPath, ['quickstart.mjs', option], { cwd: sample, encoding: 'utf8' });
+    assert.equal(out, `quickstart: Sentikit ${version} (JavaScript; onnxruntime-node), Node ${process.version}\n`);
+  }
+});
+
+test('the results shown in README.md and quickstart.mjs are Java\'s', () => {
+  // {label: 'positive', score: 0.996…, scores: {negative: 0.0000498…, neutral: 0.00368…, positive: 0.996…}}
+  const c = vectors.cases.find((x) => x.text === 'I love this phone, it is wonderful');
+  const shown = (p) => {
+    const digits = p.toFixed(20).replace(/^0\.(0*)(\d{3}).*/, '0.$1$2');
+    return `${digits}…`;
+  };
+  const [negative, neutral, positive] = c.probabilities.map(shown);
+  const readme = readFileSync(path.join(sample, 'README.md'), 'utf8');
+  assert.ok(readme.includes(`// {label: 'positive', score: ${positive}, scores: {negative: ${negative}, neutral: `
+    + `${neutral}, positive: ${positive}}}`), `README.md should show ${negative}, ${neutral}, ${positive}`);
+  const quickstart = readFileSync(path.join(sample, 'quickstart.mjs'), 'utf8');
+  assert.ok(quickstart.includes(`// {"label":"positive","score":${positive},"scores"`), 'quickstart.mjs shows '
+    + positive);
+});

@@ -3,7 +3,8 @@
 // are Java's within 1e-4: for the en model those of ../node/test-vectors.json (written by Java's NodeTestVectors),
 // for the others those Java wrote to target/js-parity (bin/sample JsParityVectors target/js-parity). A screenshot
 // goes to dist/page.png, or to SENTIKIT_SCREENSHOT. Without Chromium the test is skipped, saying so
-// (SENTIKIT_REQUIRE_CHROMIUM=1 makes that an error).
+// (SENTIKIT_REQUIRE_CHROMIUM=1 makes that an error); so is a model whose probabilities Java has not written
+// (SENTIKIT_REQUIRE_JAVA_PARITY=1 makes that an error). .ci/run sets both.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -29,6 +30,14 @@ if (!existsSync(CHROMIUM)) {
     throw new Error(`SENTIKIT_REQUIRE_CHROMIUM is set, but ${skip}`);
   }
   console.log(`# ${skip}`);
+}
+
+/** A test whose Java input is missing: skipped, saying why, or failed where SENTIKIT_REQUIRE_JAVA_PARITY=1. */
+function missingInput(t, why) {
+  if (process.env.SENTIKIT_REQUIRE_JAVA_PARITY === '1') {
+    assert.fail(`SENTIKIT_REQUIRE_JAVA_PARITY is set, but ${why}`);
+  }
+  t.skip(`skipped: ${why}`);
 }
 
 /** Java's texts and probabilities for a zoo model, or null when Java has not written them here. */
@@ -98,9 +107,13 @@ test('the page shows Java\'s probabilities for the zoo models, in headless Chrom
     await page.goto(`http://127.0.0.1:${server.address().port}/?model=en`);
 
     for (const model of ['en', 'en-lite', 'zh-lite', 'zh']) {
-      await t.test(model, { skip: javas(model) === null ? `skipped: Java's probabilities for ${model} are not here `
-        + '(bin/sample JsParityVectors target/js-parity)' : false }, async () => {
+      await t.test(model, async (st) => {
         const java = javas(model);
+        if (java === null) {
+          missingInput(st, `Java's probabilities for ${model} are not here (bin/sample JsParityVectors `
+            + 'target/js-parity)');
+          return;
+        }
         await loadModel(page, model);
         const shown = await analyze(page, java.cases.map((c) => c.text));
         assert.equal(shown.length, java.cases.length, 'one result per line');

@@ -164,6 +164,35 @@ class CliDistributionIT {
         assertEquals("positive", json(zh.out()).get(0).get("label").asText(), zh.describe());
     }
 
+    /**
+     * Under the C locale, the default of many containers, Java would read non-ASCII arguments as U+FFFD: the scripts
+     * run it under C.UTF-8, so texts and file names arrive as typed.
+     */
+    @Test
+    void theScriptsPassNonAsciiArgumentsUnderTheCLocale() throws Exception {
+        Map<String, String> env = environment();
+        env.keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG") || k.equals("LANGUAGE"));
+        env.put("LC_ALL", "C");
+        Processes.Result r = Processes.run(List.of(home.resolve("bin/sentiment").toString(), "--model", "zh-lite",
+                "这个手机不错", "质量很好，非常满意"), scratch, env, log("locale-sentiment"), 5);
+        assertEquals(0, r.code(), r.describe());
+        List<JsonNode> results = json(r.out());
+        assertEquals("这个手机不错", results.get(0).get("text").asText(), r.describe());
+        assertEquals("质量很好，非常满意", results.get(1).get("text").asText(), r.describe());
+        assertEquals("positive", results.get(1).get("label").asText(), r.describe());
+
+        Path data = scratch.resolve("评论.tsv");
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            rows.append(i % 2 == 0 ? "positive\t很好 " + i : "negative\t很差 " + i).append('\n');
+        }
+        Files.writeString(data, rows);
+        Processes.Result split = Processes.run(List.of(home.resolve("bin/trainer").toString(), "split", "--data",
+                data.toString(), "--output", scratch.resolve("拆分").toString()), scratch, env, log("locale-trainer"), 5);
+        assertEquals(0, split.code(), split.describe());
+        assertTrue(Files.isDirectory(scratch.resolve("拆分")), split.describe());
+    }
+
     @Test
     void sentimentRunsThroughALinkAndFindsJavaOnThePath() throws Exception {
         Path links = Files.createDirectories(scratch.resolve("links"));

@@ -13,9 +13,9 @@ import java.util.Objects;
  *
  * <p>The device comes from {@link AnalyzerOptions#device()}: {@code cpu} runs on the CPU; {@code cuda:N} runs on
  * GPU N and fails with a {@link ModelLoadException} when CUDA cannot be used; {@code auto} uses GPU 0 when the
- * ONNX Runtime on the class path has the CUDA provider and it loads, and the CPU otherwise. CUDA needs the
- * artifact {@code com.microsoft.onnxruntime:onnxruntime_gpu} instead of {@code onnxruntime} (the Maven profile
- * {@code gpu} of this project).
+ * ONNX Runtime on the class path has the CUDA provider and it loads, and the CPU otherwise, saying why at the end
+ * of the INFO line "Loaded …". CUDA needs the artifact {@code com.microsoft.onnxruntime:onnxruntime_gpu} instead
+ * of {@code onnxruntime} (the Maven profile {@code gpu} of this project).
  */
 public final class OnnxAnalyzerProvider implements AnalyzerProvider {
 

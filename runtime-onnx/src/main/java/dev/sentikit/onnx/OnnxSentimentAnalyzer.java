@@ -75,10 +75,20 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
         Arrays.fill(PADDING, Vocabulary.PAD_ID);
     }
 
-    private static final String CUDA_REQUIREMENTS = "The CUDA execution provider of ONNX Runtime 1.23 needs CUDA 12 "
+    static final String CUDA_REQUIREMENTS = "The CUDA execution provider of ONNX Runtime 1.23 needs CUDA 12 "
             + "and cuDNN 9 libraries on the library path (LD_LIBRARY_PATH on Linux, PATH on Windows) and an NVIDIA "
             + "GPU with that number; see https://onnxruntime.ai/docs/execution-providers/"
             + "CUDA-ExecutionProvider.html#requirements";
+
+    /**
+     * Why the device {@code auto} chose where the model runs: the end of the "Loaded …" log line, and
+     * {@link #deviceReason()}. The CUDA failures are followed by ONNX Runtime's message and {@link #CUDA_REQUIREMENTS}.
+     */
+    static final String AUTO_WITHOUT_CUDA_PROVIDER = "the ONNX Runtime on the class path has no CUDA execution "
+            + "provider (it is com.microsoft.onnxruntime:onnxruntime, not onnxruntime_gpu)";
+    static final String AUTO_CUDA_NOT_USABLE = "ONNX Runtime could not enable CUDA";
+    static final String AUTO_CUDA_LOAD_FAILED = "the model did not load on CUDA GPU 0";
+    static final String AUTO_ON_CUDA = "the CUDA execution provider is present and loaded the model";
 
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -89,6 +99,8 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     private final List<String> labels;
     private final String source;
     private final Device device;
+    /** Why the device {@code auto} chose {@link #device}, as logged when the model loaded; null for another device. */
+    private final String deviceReason;
     private final int maxBatchSize;
     /** Windows a long text is read in at most ({@link AnalyzerOptions#maxWindows()}); 1 reads it once. */
     private final int maxWindows;
@@ -108,6 +120,7 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
         this.session = opened.session;
         this.sessionOptions = opened.options;
         this.device = opened.device;
+        this.deviceReason = opened.reason;
         this.metadata = metadata;
         this.encoder = metadata.encoder();
         this.labels = metadata.card().labels();
@@ -137,8 +150,9 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
             ModelChecks.checkEmbeddingTable(scan, metadata.card(), source);
             ModelChecks.probe(env, opened.session, inputs, metadata.card(), metadata.encoder(), source);
             OnnxSentimentAnalyzer analyzer = new OnnxSentimentAnalyzer(env, opened, metadata, inputs, source, options);
-            LOG.info("Loaded {} (model '{}', labels {}) with ONNX Runtime {} on {}", source, metadata.card().name(),
-                    metadata.card().labels(), env.getVersion(), describe(opened.device));
+            LOG.info("Loaded {} (model '{}', labels {}) with ONNX Runtime {} on {}{}", source, metadata.card().name(),
+                    metadata.card().labels(), env.getVersion(), describe(opened.device),
+                    opened.reason == null ? "" : "; device auto: " + opened.reason);
             return analyzer;
         } catch (ModelLoadException | RuntimeException | Error e) {
             opened.closeQuietly();
@@ -148,16 +162,29 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
 
     // ------------------------------------------------------------------------------------------------ loading
 
-    /** A session with the options it was created with and the device it runs on. */
+    /**
+     * A session with the options it was created with, the device it runs on and, for the device {@code auto}, why
+     * (null otherwise).
+     */
     private static final class Opened {
         final OrtSession session;
         final OrtSession.SessionOptions options;
         final Device device;
+        final String reason;
 
         Opened(OrtSession session, OrtSession.SessionOptions options, Device device) {
+            this(session, options, device, null);
+        }
+
+        Opened(OrtSession session, OrtSession.SessionOptions options, Device device, String reason) {
             this.session = session;
             this.options = options;
             this.device = device;
+            this.reason = reason;
+        }
+
+        Opened because(String why) {
+            return new Opened(session, options, device, why);
         }
 
         void closeQuietly() {
@@ -201,25 +228,24 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     private static Opened openAuto(OrtEnvironment env, byte[] model, String source, AnalyzerOptions options)
             throws ModelLoadException {
         if (!cudaAvailable()) {
-            LOG.debug("Device auto: running {} on the CPU because the ONNX Runtime on the class path has no CUDA "
-                    + "execution provider (it is com.microsoft.onnxruntime:onnxruntime, not onnxruntime_gpu)", source);
-            return openOnCpu(env, model, source, options);
+            return openOnCpu(env, model, source, options).because(AUTO_WITHOUT_CUDA_PROVIDER);
         }
         OrtSession.SessionOptions so = newOptions(options, source);
         try {
             so.addCUDA(0);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(so);
-            LOG.info("Device auto: CUDA is not usable ({}), running {} on the CPU. {}", oneLine(e), source,
-                    CUDA_REQUIREMENTS);
-            return openOnCpu(env, model, source, options);
+            String why = AUTO_CUDA_NOT_USABLE + " (" + oneLine(e) + "). " + CUDA_REQUIREMENTS;
+            LOG.debug("{}: {}, trying the CPU", source, why);
+            return openOnCpu(env, model, source, options).because(why);
         }
         try {
-            return new Opened(env.createSession(model, so), so, Device.cuda(0));
+            return new Opened(env.createSession(model, so), so, Device.cuda(0), AUTO_ON_CUDA);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(so);
-            LOG.info("Device auto: loading {} on CUDA GPU 0 failed ({}), trying the CPU", source, oneLine(e));
-            return openOnCpu(env, model, source, options);
+            String why = AUTO_CUDA_LOAD_FAILED + " (" + oneLine(e) + "). " + CUDA_REQUIREMENTS;
+            LOG.debug("{}: {}, trying the CPU", source, why);
+            return openOnCpu(env, model, source, options).because(why);
         }
     }
 
@@ -707,6 +733,14 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     /** The device the model runs on: {@link Device#CPU} or {@code cuda:N}, never {@code auto}. */
     Device executionDevice() {
         return device;
+    }
+
+    /**
+     * Why the device {@code auto} chose {@link #executionDevice()}, as the "Loaded …" log line says; null when the
+     * device was given ({@code cpu} or {@code cuda:N}).
+     */
+    String deviceReason() {
+        return deviceReason;
     }
 
     /** The ONNX Runtime execution provider the session uses: {@code CPUExecutionProvider} or {@code CUDAExecutionProvider}. */

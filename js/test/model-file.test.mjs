@@ -82,7 +82,8 @@ test('a file without Sentikit metadata is refused, and so is one that is not pro
 });
 
 test('a newer format, a missing field, an unknown scheme are refused, naming what is wrong', () => {
-  refused({ ...props(WORDS_CARD), 'sentikit.format_version': '2' }, /newer than the format 1 this Sentikit reads: upgrade/);
+  refused({ ...props(WORDS_CARD), 'sentikit.format_version': '3' },
+    /has model format 3, newer than the formats 1 to 2 this Sentikit reads: upgrade/);
   refused({ ...props(WORDS_CARD), 'sentikit.format_version': 'one' }, /'sentikit.format_version' is 'one', not a number/);
   const { vocabulary_size: _, ...noSize } = WORDS_CARD;
   refused(props(noSize), /the required field 'vocabulary_size' is missing/);
@@ -95,6 +96,40 @@ test('a newer format, a missing field, an unknown scheme are refused, naming wha
   refused(props({ ...WORDS_CARD, labels: ['a', 'a'] }), /lists a label twice/);
   refused(props(WORDS_CARD, ['good', 'good']), /vocabulary entry 'good' appears twice/);
   refused({ ...props(WORDS_CARD), 'sentikit.card': '{"format_version": 1,' }, /metadata entry 'sentikit.card' is invalid/);
+});
+
+test('format 2 says which tokens of a long text are kept; format 1 cannot say it (§3, §4.8)', () => {
+  const format2 = (truncation, card = WORDS_CARD) => ({
+    ...props({ ...card, format_version: 2, encoder: { ...card.encoder, truncation } }),
+    'sentikit.format_version': '2',
+  });
+  const tail = readModelFile(modelProto(format2({ keep: 'tail' })), 'm.onnx');
+  assert.deepEqual(tail.spec.truncation, { keep: 'tail', headTokens: null });
+  const headTail = readModelFile(modelProto(format2({ keep: 'head+tail', head_tokens: 3 })), 'm.onnx');
+  assert.deepEqual(headTail.spec.truncation, { keep: 'head+tail', headTokens: 3 });
+  // 16 tokens are read: the first 3 and the last 13.
+  const text = Array.from({ length: 20 }, (_, i) => `w${i}`).join(' ');
+  assert.deepEqual(headTail.encoder.tokenize(text), ['w0', 'w1', 'w2', ...Array.from({ length: 13 }, (_, i) => `w${i + 7}`)]);
+  assert.deepEqual(readModelFile(modelProto(format2({ keep: 'head' })), 'm.onnx').spec.truncation,
+    { keep: 'head', headTokens: null }, 'a format-2 file may keep the head');
+  assert.deepEqual(readModelFile(modelProto(props(WORDS_CARD)), 'm.onnx').spec.truncation,
+    { keep: 'head', headTokens: null }, 'no truncation: head');
+  assert.deepEqual(readModelFile(modelProto(props({ ...WORDS_CARD, encoder: { ...WORDS_CARD.encoder, truncation: null } })),
+    'm.onnx').spec.truncation, { keep: 'head', headTokens: null }, 'a null truncation: head');
+
+  // A format-1 file that says it keeps the tail contradicts itself: a format-1 reader would read its head.
+  refused(props({ ...WORDS_CARD, encoder: { ...WORDS_CARD.encoder, truncation: { keep: 'tail' } } }),
+    /^m.onnx: the encoder keeps 'tail' tokens of a long text, which format 1 cannot say \(format 2 can\): the file is inconsistent$/);
+  refused(props({ ...WORDS_CARD, encoder: { ...WORDS_CARD.encoder, truncation: { keep: 'head+tail', head_tokens: 2 } } }),
+    /the encoder keeps 'head\+tail:2' tokens/);
+  refused(format2({ keep: 'middle' }), /unknown truncation 'middle': expected head, tail or head\+tail; a newer Sentikit may be needed/);
+  refused(format2({ keep: 'tail', head_tokens: 2 }), /truncation 'tail' takes no head_tokens/);
+  refused(format2({ keep: 'head+tail' }), /truncation 'head\+tail' needs head_tokens >= 1, got null/);
+  refused(format2({ keep: 'head+tail', head_tokens: 0 }), /needs head_tokens >= 1, got 0/);
+  refused(format2({ keep: 'head+tail', head_tokens: 16 }),
+    /truncation head\+tail:16 keeps no tail: the model reads 16 tokens; give fewer head tokens, or head/);
+  refused(format2({}), /the required field 'encoder.truncation.keep' is missing/);
+  refused(format2('tail'), /the field 'encoder.truncation' should be an object/);
 });
 
 test('a WordPiece card whose vocabulary lacks its tokens is refused', () => {
@@ -113,6 +148,15 @@ test('a WordPiece card whose vocabulary lacks its tokens is refused', () => {
   refused(props({ ...card, encoder: { ...card.encoder, bigrams: true } }, ['[UNK]', '[CLS]']), /has no bigrams/);
   const m = readModelFile(modelProto(props({ ...card, vocabulary_size: 4, embedding_rows: 5 }, ['[UNK]', '[CLS]', '[SEP]', 'good'])), 'm.onnx');
   assert.deepEqual(m.encoder.encode('Good bad'), [2, 4, 1, 3]);
+  // WordPiece reads max_tokens − 2 pieces: head_tokens must leave room for a tail.
+  const wordPiece2 = (headTokens) => ({
+    ...props({ ...card, format_version: 2, vocabulary_size: 4, embedding_rows: 5,
+      encoder: { ...card.encoder, truncation: { keep: 'head+tail', head_tokens: headTokens } } }, ['[UNK]', '[CLS]', '[SEP]', 'good']),
+    'sentikit.format_version': '2',
+  });
+  refused(wordPiece2(6), /truncation head\+tail:6 keeps no tail: the model reads 6 tokens/);
+  const tail = readModelFile(modelProto(wordPiece2(5)), 'm.onnx');
+  assert.deepEqual(tail.encoder.encode('a good good good good good good good b'), [2, 1, 4, 4, 4, 4, 1, 3]);
 });
 
 test('loading names the file that is missing or not a model', async () => {

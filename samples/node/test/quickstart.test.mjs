@@ -55,6 +55,7 @@ test('quickstart.mjs prints one result per text', () => {
   const lines = out.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(lines.length, texts.length);
   lines.forEach((r, i) => assertJavas(r, texts[i]));
+  lines.forEach((r) => assert.equal(r.coverage.how, 'whole', 'each result says how its text was read'));
 });
 
 test('quickstart.mjs answers --help and --version without loading a model', () => {

@@ -1,6 +1,6 @@
 // The page: loads a zoo model with the sentikit package (js/src/web.js) on onnxruntime-web, and shows each text's
-// label and a bar per label. Everything comes from this page's own server: the bundle, onnxruntime-web's .wasm
-// files (ort/) and the model files (models/).
+// label, a bar per label, and how a long text was read (cut as the model says, or in windows). Everything comes from
+// this page's own server: the bundle, onnxruntime-web's .wasm files (ort/) and the model files (models/).
 import { ort, SentimentAnalyzer } from '../../../js/src/web.js';
 
 ort.env.wasm.wasmPaths = new URL('ort/', document.baseURI).href;
@@ -9,6 +9,7 @@ ort.env.logLevel = 'error';
 
 const $ = (id) => document.getElementById(id);
 const select = $('model');
+const windowsSelect = $('windows');
 const status = $('status');
 const button = $('analyze');
 const textarea = $('texts');
@@ -16,6 +17,8 @@ const results = $('results');
 const timing = $('timing');
 
 let analyzer = null;
+/** The file of the model loaded last, fetched once: another bound of windows makes a new analyzer from it. */
+let loaded = { name: null, bytes: null };
 
 /** A probability as the page shows it: a percentage with two decimals (the probability to 1e-4). */
 function percent(p) {
@@ -43,29 +46,51 @@ function colour(label) {
   return ['negative', 'neutral', 'positive'].includes(label) ? label : 'other';
 }
 
+/** How a text was read, for a person: nothing when the model read it whole at once. */
+function readNote(c) {
+  const past = c.charsCut ? ' (counted in the part of the text the model reads at most)' : '';
+  if (c.how === 'windows') {
+    return `read in ${c.windows} windows: ${c.tokensRead} of ${c.tokens} tokens${past}`;
+  }
+  return c.how === 'cut' ? `read ${c.tokensRead} of ${c.tokens} tokens${past}` : null;
+}
+
 async function load(model) {
   button.disabled = true;
   select.disabled = true;
+  windowsSelect.disabled = true;
   results.replaceChildren();
   timing.textContent = '';
   status.className = 'muted';
+  const maxWindows = Number(windowsSelect.value);
   status.textContent = `Loading ${model.name} (${megabytes(model.bytes)})…`;
   const started = performance.now();
   try {
     await analyzer?.close();
     analyzer = null;
-    const next = await SentimentAnalyzer.load(`models/${model.file}`);
+    delete document.body.dataset.model;
+    if (loaded.name !== model.name) {
+      loaded = { name: null, bytes: null };
+      const response = await fetch(`models/${model.file}`);
+      if (!response.ok) {
+        throw new Error(`HTTP ${response.status} ${response.statusText}`);
+      }
+      loaded = { name: model.name, bytes: new Uint8Array(await response.arrayBuffer()) };
+    }
+    const next = await SentimentAnalyzer.load(loaded.bytes, { maxWindows, source: `models/${model.file}` });
     analyzer = next;
     const card = next.card;
     status.textContent = `${model.name}: ${card.architecture}, ${card.encoder.scheme}, labels `
       + `${next.labels.join(', ')}; loaded in ${Math.round(performance.now() - started)} ms`;
     document.body.dataset.model = model.name;
+    document.body.dataset.windows = String(maxWindows);
     button.disabled = false;
   } catch (e) {
     status.className = 'error';
     status.textContent = `Cannot load ${model.name}: ${e.message}`;
   } finally {
     select.disabled = false;
+    windowsSelect.disabled = false;
   }
 }
 
@@ -80,11 +105,17 @@ function render(texts, sentiments) {
       class: `fill ${colour(label)}`, style: `width: ${(100 * s.scores[label]).toFixed(3)}%`,
     })),
     element('span', { class: 'value' }, percent(s.scores[label]))));
-    return element('article', { class: 'result', 'data-label': s.label },
-      element('p', { class: text.trim() === '' ? 'text empty' : 'text' }, text.trim() === '' ? '(empty)' : text),
-      element('p', { class: 'verdict' }, element('span', { class: `label ${colour(s.label)}` }, s.label),
-        `${percent(s.score)}`),
-      ...rows);
+    const c = s.coverage;
+    const note = readNote(c);
+    return element('article', {
+      class: 'result', 'data-label': s.label, 'data-how': c.how, 'data-tokens-read': String(c.tokensRead),
+      'data-tokens': String(c.tokens), 'data-windows': String(c.windows), 'data-chars-cut': String(c.charsCut),
+    },
+    element('p', { class: text.trim() === '' ? 'text empty' : 'text' }, text.trim() === '' ? '(empty)' : text),
+    element('p', { class: 'verdict' }, element('span', { class: `label ${colour(s.label)}` }, s.label),
+      `${percent(s.score)}`),
+    ...(note === null ? [] : [element('p', { class: 'read' }, note)]),
+    ...rows);
   }));
 }
 
@@ -119,6 +150,9 @@ async function start() {
   const first = models.find((m) => m.name === wanted) ?? models.find((m) => m.name === 'en-lite') ?? models[0];
   select.value = first.name;
   select.addEventListener('change', () => {
+    load(models.find((m) => m.name === select.value));
+  });
+  windowsSelect.addEventListener('change', () => {
     load(models.find((m) => m.name === select.value));
   });
   button.addEventListener('click', analyze);

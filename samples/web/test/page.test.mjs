@@ -1,7 +1,8 @@
 // The page in a real browser: headless Chromium (the system's, driven by puppeteer-core) loads dist/ from a static
 // file server, loads zoo models with onnxruntime-web, analyzes texts typed into it, and shows probabilities that
 // are Java's within 1e-4: for the en model those of ../node/test-vectors.json (written by Java's NodeTestVectors),
-// for the others those Java wrote to target/js-parity (bin/sample JsParityVectors target/js-parity). A screenshot
+// for the others those Java wrote to target/js-parity (bin/sample JsParityVectors target/js-parity); and a long text,
+// read once and in windows, with what bin/sentiment says of how it was read. A screenshot
 // goes to dist/page.png, or to SENTIKIT_SCREENSHOT. Without Chromium the test is skipped, saying so
 // (SENTIKIT_REQUIRE_CHROMIUM=1 makes that an error); so is a model whose probabilities Java has not written
 // (SENTIKIT_REQUIRE_JAVA_PARITY=1 makes that an error). .ci/run sets both.
@@ -57,12 +58,40 @@ function javas(model) {
   return { labels: header.labels, cases };
 }
 
-async function loadModel(page, model) {
+/**
+ * What bin/sentiment printed for `text` in the run Java recorded under `name` (target/js-parity/cli/cases.json), or
+ * null when Java has not written them here.
+ */
+function javaRun(name, text) {
+  const file = path.resolve(root, process.env.SENTIKIT_JAVA_PARITY ?? 'target/js-parity', 'cli', 'cases.json');
+  if (!existsSync(file)) {
+    return null;
+  }
+  const run = JSON.parse(readFileSync(file, 'utf8')).cases.find((c) => c.name === name);
+  const line = run?.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l)).find((l) => l.text === text);
+  assert.ok(line, `no line for the text in the recorded run '${name}': write the vectors again`);
+  return line;
+}
+
+/** Waits until no model is loading: the model list is enabled again once a load has ended, well or not. */
+async function settled(page) {
+  await page.waitForFunction(() => !document.getElementById('model').disabled, { timeout: 180000 });
+}
+
+/** Loads `model` with the page's bound of windows `windows` (the value of its select), one change at a time. */
+async function loadModel(page, model, windows = '1') {
+  await settled(page);
+  if (await page.$eval('#windows', (s) => s.value) !== windows) {
+    await page.select('#windows', windows);
+    await settled(page);
+  }
   if (await page.$eval('body', (b) => b.dataset.model) !== model) {
     await page.select('#model', model);
+    await settled(page);
   }
-  await page.waitForFunction((m) => document.body.dataset.model === m && !document.getElementById('analyze').disabled
-    || document.getElementById('status').className === 'error', { timeout: 180000 }, model);
+  await page.waitForFunction((m, w) => document.body.dataset.model === m && document.body.dataset.windows === w
+    && !document.getElementById('analyze').disabled
+    || document.getElementById('status').className === 'error', { timeout: 180000 }, model, windows);
   const status = await page.$eval('#status', (e) => ({ text: e.textContent, error: e.className === 'error' }));
   assert.ok(!status.error, status.text);
 }
@@ -75,6 +104,8 @@ async function analyze(page, texts) {
   return page.$$eval('article.result', (articles) => articles.map((a) => ({
     text: a.querySelector('p.text').textContent,
     label: a.dataset.label,
+    read: { ...a.dataset },
+    note: a.querySelector('p.read')?.textContent ?? null,
     shownLabel: a.querySelector('span.label').textContent,
     bars: [...a.querySelectorAll('.bar-row')].map((r) => ({
       label: r.dataset.label,
@@ -133,6 +164,37 @@ test('the page shows Java\'s probabilities for the zoo models, in headless Chrom
         });
       });
     }
+
+    const review = `${'The plot was slow and the acting stiff. '.repeat(40)}Still, the ending made it all worth it: a `
+      + 'wonderful, moving film that I loved.';
+    const cut = javaRun('en-lite long texts', review);
+    await t.test('a long text says how it was read: cut as the model says, or in windows', {
+      skip: cut === null ? 'skipped: Java\'s runs of long texts are not here (bin/sample JsParityVectors target/js-parity)'
+        : false,
+    }, async () => {
+      const expectShown = (s, java, what) => {
+        assert.equal(s.label, java.label, `${what}: the label`);
+        s.bars.forEach((b) => assert.ok(Math.abs(Number.parseFloat(b.shown) / 100 - java.scores[b.label]) <= TOLERANCE,
+          `${what}: ${b.label} shown as ${b.shown}, Java gives ${java.scores[b.label]}`));
+        assert.deepEqual({
+          how: s.read.how, tokens_read: Number(s.read.tokensRead), tokens: Number(s.read.tokens),
+          windows: Number(s.read.windows), chars_cut: s.read.charsCut === 'true',
+        }, java.read, `${what}: how it was read`);
+      };
+      await loadModel(page, 'en-lite');
+      const [short, long] = await analyze(page, ['works great', review]);
+      assert.equal(short.read.how, 'whole');
+      assert.equal(short.note, null, 'a text read whole says nothing of it');
+      expectShown(long, cut, 'cut');
+      assert.equal(long.note, `read ${cut.read.tokens_read} of ${cut.read.tokens} tokens`);
+
+      await loadModel(page, 'en-lite', '4');
+      const [, windowed] = await analyze(page, ['works great', review]);
+      const java = javaRun('windows words', review); // --windows 1000: the same two windows as at most 4
+      expectShown(windowed, java, 'windows');
+      assert.equal(windowed.note, `read in 2 windows: ${java.read.tokens_read} of ${java.read.tokens} tokens`);
+      await loadModel(page, 'en-lite', '1');
+    });
 
     await t.test('a person types texts and presses Ctrl+Enter', async () => {
       await loadModel(page, 'en');

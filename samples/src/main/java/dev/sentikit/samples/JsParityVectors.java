@@ -28,7 +28,10 @@ import picocli.CommandLine.Parameters;
  * test {@code js/test/java-parity.test.mjs} requires the same ids on every text and probabilities within 1e-5.
  *
  * <p>For each zoo model, {@code DIR/NAME.jsonl}: a header line (the model file, its SHA-256, its labels), then one
- * line per text with the ids Java's encoder gives and, for some, the probabilities Java's SDK gives. The texts, the
+ * line per text with the ids Java's encoder gives, how it reads the text ({@code read}: the coverage of a read once,
+ * {@code [tokens_read, tokens, windows, chars_cut]}; with more than one window in a read in at most {@value #WINDOWS},
+ * {@code windows}, their ids, and {@code windows_read}, their tokens read) and, for some, the probabilities Java's
+ * SDK gives. The texts, the
  * same for every model: samples of the shared corpora (when {@code ../shared/datasets} is there), odd texts written
  * here, random texts of awkward characters (lone surrogates, marks, format and control characters, emoji sequences,
  * characters of Unicode 14 and 15, …), and a sweep of every code point of planes 0 to 2 and more, each in a few
@@ -59,6 +62,14 @@ public final class JsParityVectors implements Callable<Integer> {
     static final long SEED = 13;
     /** Code points per text of the sweep. */
     static final int SWEEP_CHUNK = 16;
+    /** The bound of windows each text is also read with. */
+    static final int WINDOWS = 3;
+    /** A review longer than every zoo model reads (about 380 words, 450 pieces), its verdict at the end. */
+    static final String LONG_REVIEW = "The plot was slow and the acting stiff. ".repeat(40) + "Still, the ending made "
+            + "it all worth it: a wonderful, moving film that I loved.";
+    /** A Chinese review longer than the zh models read. */
+    static final String LONG_REVIEW_ZH = "剧情拖沓，演技生硬。".repeat(40)
+            + "不过结局很感人，我很喜欢。";
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The directory to write, such as target/js-parity.")
     Path dir;
@@ -127,6 +138,7 @@ public final class JsParityVectors implements Callable<Integer> {
                 Map<String, Object> c = new LinkedHashMap<>();
                 c.put("text", texts.get(i));
                 c.put("ids", encoder.encode(texts.get(i)));
+                read(encoder, texts.get(i), c);
                 float[] p = new float[labels.size()];
                 for (int l = 0; l < p.length; l++) {
                     p[l] = (float) results.get(i).score(labels.get(l));
@@ -138,8 +150,23 @@ public final class JsParityVectors implements Callable<Integer> {
                 Map<String, Object> c = new LinkedHashMap<>();
                 c.put("text", text);
                 c.put("ids", encoder.encode(text));
+                read(encoder, text, c);
                 line(out, c);
             }
+        }
+    }
+
+    /**
+     * How the encoder reads {@code text}: "read", the coverage of a read once; "windows" and "windows_read", the ids
+     * and the tokens read of a read in at most {@value #WINDOWS} windows, when it has more than one.
+     */
+    private static void read(TextEncoder encoder, String text, Map<String, Object> c) {
+        dev.sentikit.text.Coverage once = encoder.read(text, 1).coverage();
+        c.put("read", List.of(once.tokensRead(), once.tokens(), once.windows(), once.charsCut()));
+        dev.sentikit.text.EncodedText windows = encoder.read(text, WINDOWS);
+        if (windows.windows().length > 1) {
+            c.put("windows", windows.windows());
+            c.put("windows_read", windows.coverage().tokensRead());
         }
     }
 
@@ -238,6 +265,8 @@ public final class JsParityVectors implements Callable<Integer> {
         }
         Files.write(dir.resolve("many-bad.txt"), bytes(many.toString()));
         Files.write(dir.resolve("bom.txt"), bytes("\u00EF\u00BB\u00BFfirst\n", "second\n"));
+        Files.writeString(dir.resolve("long.txt"), String.join("\n", "works great", LONG_REVIEW,
+                "word ".repeat(4000) + "the end", LONG_REVIEW_ZH), StandardCharsets.UTF_8);
 
         List<CliCase> cases = new ArrayList<>();
         for (String model : MODELS) {
@@ -262,6 +291,16 @@ public final class JsParityVectors implements Callable<Integer> {
         cases.add(new CliCase("no input file", true, List.of("--model", "en-lite", "--input", "{dir}/absent.txt")));
         cases.add(new CliCase("nothing to analyze", false, List.of("--model", "en-lite")));
         cases.add(new CliCase("not a model", false, List.of("--model", "{dir}/texts.txt.onnx", "text")));
+        // Long texts: cut as each model says, past max_chars, and read in windows; each result's "read" says how.
+        for (String model : MODELS) {
+            cases.add(new CliCase(model + " long texts", false, List.of("--model", model, "--input", "{dir}/long.txt")));
+        }
+        cases.add(new CliCase("windows", false, List.of("--model", "en", "--windows", "3", LONG_REVIEW, "works great")));
+        cases.add(new CliCase("windows words", false, List.of("--model", "en-lite", "--windows=1000", "--input",
+                "{dir}/long.txt")));
+        cases.add(new CliCase("windows zh", false, List.of("--model", "zh-lite", "--windows", "2", LONG_REVIEW_ZH)));
+        cases.add(new CliCase("windows 0", false, List.of("--model", "en-lite", "--windows", "0", "text")));
+        cases.add(new CliCase("windows not a number", false, List.of("--model", "en-lite", "--windows", "two", "text")));
 
         String where = dir.toAbsolutePath().toString();
         boolean strict = run(List.of("--help")).get("stdout").toString().contains("--strict");

@@ -150,7 +150,7 @@ function resultJson(text, s) {
     scores: s.scores,
     read: {
       how: c.how, tokens_read: BigInt(c.tokensRead), tokens: BigInt(c.tokens), windows: BigInt(c.windows),
-      chars_cut: c.charsCut,
+      chars_cut: c.charsCut, script: c.script, script_known: c.scriptKnown,
     },
   };
 }

@@ -1,7 +1,8 @@
 // The analyzer, for any ONNX Runtime for JavaScript (onnxruntime-node or onnxruntime-web, passed in as `ort`):
 // raw text in, label probabilities out, as dev.sentikit.SentimentAnalyzer gives them.
 import { PAD_ID, createEncoder } from './encoder.js';
-import { checkMaxWindows, coverage } from './long-text.js';
+import { checkMaxWindows, coverage, withScript } from './long-text.js';
+import { checkScript } from './scripts.js';
 import { ModelLoadError, readModelFile } from './model-file.js';
 
 export { createEncoder, PAD_ID } from './encoder.js';
@@ -95,6 +96,8 @@ export class SentimentAnalyzer {
     this.ort = ort;
     this.session = session;
     this.metadata = metadata;
+    /** The share of each script among the letters of the model's training texts (card.scripts), or null. */
+    this.scripts = metadata.card.scripts ?? null;
     this.source = source;
     this.maxBatchSize = maxBatchSize;
     /** Windows a long text is read in at most; 1 reads it once, cut as the model's truncation says. */
@@ -151,7 +154,9 @@ export class SentimentAnalyzer {
 
   /**
    * Analyzes one text: its label, the label's probability, every label's probability, and how the text was read
-   * (`coverage`: `{tokensRead, tokens, windows, charsCut, cut, how}`, `how` being 'whole', 'cut' or 'windows').
+   * (`coverage`: `{tokensRead, tokens, windows, charsCut, cut, how, script, scriptKnown}`, `how` being 'whole',
+   * 'cut' or 'windows'; `scriptKnown` false when most of the text's letters are in scripts the model was hardly
+   * trained on, `script` the one most of them are in, null for a text of too few letters).
    *
    * @param {string} text
    * @returns {Promise<{label: string, score: number, scores: Object<string, number>, coverage: {tokensRead: number,
@@ -188,14 +193,14 @@ export class SentimentAnalyzer {
         rows.push(ids);
         owner.push(i);
         const tokens = this.tokensOf(ids.length);
-        return coverage(tokens, tokens, 1, false);
+        return withScript(coverage(tokens, tokens, 1, false), checkScript(text, this.scripts));
       }
       const r = this.encoder.read(text, this.maxWindows);
       for (const w of r.windows) {
         rows.push(w);
         owner.push(i);
       }
-      return r.coverage;
+      return withScript(r.coverage, checkScript(text, this.scripts));
     });
     const probabilities = await this.probabilities(rows);
     const n = this.labels.length;

@@ -107,14 +107,20 @@ export function union(ranges) {
  * rest was not even counted; `cut` when the model read less than the whole text, and `how`: 'whole', 'cut' (once,
  * as the model's truncation says) or 'windows'.
  */
-export function coverage(tokensRead, tokens, windowCount, charsCut) {
+export function coverage(tokensRead, tokens, windowCount, charsCut, script = null, scriptKnown = true) {
   if (tokensRead < 0 || tokens < tokensRead || windowCount < 1) {
     throw new RangeError(`invalid coverage: ${tokensRead} of ${tokens} tokens in ${windowCount} windows`);
   }
   const cut = tokensRead < tokens || charsCut;
   return Object.freeze({
     tokensRead, tokens, windows: windowCount, charsCut, cut, how: windowCount > 1 ? 'windows' : cut ? 'cut' : 'whole',
+    script, scriptKnown,
   });
+}
+
+/** `c` with the script check of its text (`checkScript` of scripts.js). */
+export function withScript(c, check) {
+  return coverage(c.tokensRead, c.tokens, c.windows, c.charsCut, check.script, check.known);
 }
 
 /** Checks a bound of windows: an integer >= 1 (1 reads a text once, cut as the model says). */

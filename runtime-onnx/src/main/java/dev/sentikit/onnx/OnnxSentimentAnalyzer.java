@@ -21,6 +21,7 @@ import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.ModelFormat;
 import dev.sentikit.text.Coverage;
 import dev.sentikit.text.EncodedText;
+import dev.sentikit.text.Scripts;
 import dev.sentikit.text.TextEncoder;
 import dev.sentikit.text.Vocabulary;
 import java.nio.ByteBuffer;
@@ -104,6 +105,8 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     private final int maxBatchSize;
     /** Windows a long text is read in at most ({@link AnalyzerOptions#maxWindows()}); 1 reads it once. */
     private final int maxWindows;
+    /** The scripts of the model's training texts ({@link dev.sentikit.model.ModelCard#scripts()}), or null. */
+    private final Map<String, Double> scripts;
 
     /** Reused direct buffers for the input ids: a call allocates no native memory (see DirectBufferPool). */
     private final DirectBufferPool idBuffers = DirectBufferPool.perProcessor();
@@ -127,6 +130,7 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
         this.source = source;
         this.maxBatchSize = options.maxBatchSize();
         this.maxWindows = options.maxWindows();
+        this.scripts = metadata.card().scripts();
     }
 
     /**
@@ -510,12 +514,12 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
                 rows.start[rows.count] = used;
                 rows.length[rows.count] = k;
                 rows.text[rows.count++] = i;
-                rows.coverage[i] = new Coverage(tokens, tokens, 1, false);
+                rows.coverage[i] = new Coverage(tokens, tokens, 1, false).with(Scripts.check(text, scripts));
                 used += k;
                 continue;
             }
             EncodedText read = encoder.read(text, maxWindows);
-            rows.coverage[i] = read.coverage();
+            rows.coverage[i] = read.coverage().with(Scripts.check(text, scripts));
             rows.grow(rows.count + read.windows().length);
             for (int[] window : read.windows()) {
                 if (window.length > rows.ids.length - used) {

@@ -112,6 +112,30 @@ class LongTextAnalysisTest {
         assertEquals(expected.coverage(), actual.coverage(), what);
     }
 
+    /** A text in a script the model was hardly trained on says so; a model that does not say flags nothing. */
+    @Test
+    void aTextInAScriptTheModelDoesNotReadIsFlagged() throws Exception {
+        ModelCard card = new ModelCard(ModelFormat.FORMAT_VERSION, "english", null, "bag", LABELS, SPEC,
+                ModelGenerators.VOCABULARY.size(), ModelGenerators.ROWS, null, Map.of(), List.of(), null,
+                Map.of("Latin", 0.9995, "Han", 0.0005));
+        try (SentimentAnalyzer a = SentimentAnalyzer.fromBytes(ModelGenerators.bagModel(BAG,
+                ModelFormat.toMetadataProps(card, ModelGenerators.VOCABULARY)), "english.onnx",
+                AnalyzerOptions.builder().optDevice(Device.CPU).build())) {
+            List<Sentiment> r = a.analyzeAll(List.of("这个手机不错", "good movie", "😀👍", LONG));
+            assertEquals("Han", r.get(0).coverage().script());
+            assertFalse(r.get(0).coverage().scriptKnown(), "the model saw almost no Han in training");
+            assertEquals("Latin", r.get(1).coverage().script());
+            assertTrue(r.get(1).coverage().scriptKnown());
+            assertEquals(null, r.get(2).coverage().script(), "too few letters to say");
+            assertTrue(r.get(2).coverage().scriptKnown());
+            assertTrue(r.get(3).coverage().scriptKnown() && r.get(3).coverage().cut(), "a cut text is checked too");
+            assertEquals(r.get(0).coverage(), a.analyze("这个手机不错").coverage());
+        }
+        try (SentimentAnalyzer a = analyzer(Truncation.HEAD, 1)) {
+            assertTrue(a.analyze("这个手机不错").coverage().scriptKnown(), "a card without scripts flags nothing");
+        }
+    }
+
     @Test
     void manyLongTextsInOneCallKeepTheirOrder() throws Exception {
         List<String> texts = new ArrayList<>();

@@ -190,7 +190,8 @@ public final class SentimentCli implements Callable<Integer> {
 
     /**
      * How a text was read: {"how": "whole" | "cut" | "windows", "tokens_read": n, "tokens": of, "windows": k,
-     * "chars_cut": whether text past the encoder's max_chars was not even counted}.
+     * "chars_cut": whether text past the encoder's max_chars was not even counted, "script": the script most of
+     * its letters are in (null: too few letters), "script_known": false when the model was hardly trained on it}.
      */
     static Map<String, Object> toJson(dev.sentikit.text.Coverage c) {
         Map<String, Object> read = new LinkedHashMap<>();
@@ -199,6 +200,8 @@ public final class SentimentCli implements Callable<Integer> {
         read.put("tokens", c.tokens());
         read.put("windows", c.windows());
         read.put("chars_cut", c.charsCut());
+        read.put("script", c.script());
+        read.put("script_known", c.scriptKnown());
         return read;
     }
 

@@ -30,6 +30,9 @@ import java.util.Objects;
  * @param metrics evaluation results keyed by split name (such as {@code validation}); may be empty
  * @param limitations known limits, for people
  * @param calibration how the scores were calibrated; null when they were not
+ * @param scripts the share of each writing system among the letters of the training texts
+ *     ({@link dev.sentikit.text.Scripts#profile}), largest first; null when the trainer did not record it. Runtimes
+ *     flag a text mostly in a script the model hardly saw ({@link dev.sentikit.text.Coverage#scriptKnown()})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelCard(
@@ -44,7 +47,8 @@ public record ModelCard(
         @JsonProperty("provenance") Provenance provenance,
         @JsonProperty("metrics") Map<String, Object> metrics,
         @JsonProperty("limitations") List<String> limitations,
-        @JsonProperty("calibration") Calibration calibration) {
+        @JsonProperty("calibration") Calibration calibration,
+        @JsonProperty("scripts") Map<String, Double> scripts) {
 
     public ModelCard {
         Objects.requireNonNull(labels, "labels");
@@ -52,6 +56,15 @@ public record ModelCard(
         labels = List.copyOf(labels);
         metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
         limitations = limitations == null ? List.of() : List.copyOf(limitations);
+        scripts = scripts == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(scripts));
+    }
+
+    /** A card without a record of its training texts' scripts. */
+    public ModelCard(int formatVersion, String name, String description, String architecture, List<String> labels,
+            EncoderSpec encoder, int vocabularySize, long embeddingRows, Provenance provenance,
+            Map<String, Object> metrics, List<String> limitations, Calibration calibration) {
+        this(formatVersion, name, description, architecture, labels, encoder, vocabularySize, embeddingRows,
+                provenance, metrics, limitations, calibration, null);
     }
 
     /** A card without calibration. */
@@ -65,31 +78,37 @@ public record ModelCard(
     /** Returns a copy with other metrics. */
     public ModelCard withMetrics(Map<String, Object> newMetrics) {
         return new ModelCard(formatVersion, name, description, architecture, labels, encoder, vocabularySize,
-                embeddingRows, provenance, newMetrics, limitations, calibration);
+                embeddingRows, provenance, newMetrics, limitations, calibration, scripts);
     }
 
     /** Returns a copy with another name and description. */
     public ModelCard withName(String newName, String newDescription) {
         return new ModelCard(formatVersion, newName, newDescription, architecture, labels, encoder, vocabularySize,
-                embeddingRows, provenance, metrics, limitations, calibration);
+                embeddingRows, provenance, metrics, limitations, calibration, scripts);
     }
 
     /** Returns a copy with other known limits. */
     public ModelCard withLimitations(List<String> newLimitations) {
         return new ModelCard(formatVersion, name, description, architecture, labels, encoder, vocabularySize,
-                embeddingRows, provenance, metrics, newLimitations, calibration);
+                embeddingRows, provenance, metrics, newLimitations, calibration, scripts);
     }
 
     /** Returns a copy with a calibration. */
     public ModelCard withCalibration(Calibration newCalibration) {
         return new ModelCard(formatVersion, name, description, architecture, labels, encoder, vocabularySize,
-                embeddingRows, provenance, metrics, limitations, newCalibration);
+                embeddingRows, provenance, metrics, limitations, newCalibration, scripts);
     }
 
     /** Returns a copy with another format version. */
     public ModelCard withFormatVersion(int version) {
         return new ModelCard(version, name, description, architecture, labels, encoder, vocabularySize,
-                embeddingRows, provenance, metrics, limitations, calibration);
+                embeddingRows, provenance, metrics, limitations, calibration, scripts);
+    }
+
+    /** Returns a copy with a record of the training texts' scripts. */
+    public ModelCard withScripts(Map<String, Double> newScripts) {
+        return new ModelCard(formatVersion, name, description, architecture, labels, encoder, vocabularySize,
+                embeddingRows, provenance, metrics, limitations, calibration, newScripts);
     }
 
     /** The temperature the logits are divided by: the calibration's, or 1. */

@@ -12,8 +12,24 @@ package dev.sentikit.text;
  *     number of overlapping windows it was read in
  * @param charsCut whether the text is longer than the encoder's {@code max_chars}, so that part of it was not
  *     even counted
+ * @param script the script most of the text's letters are in ({@link Scripts#check}), or null when it has too
+ *     few letters to say
+ * @param scriptKnown false when most of the text's letters are in scripts the model was hardly trained on (such as
+ *     a Chinese text given to the English model), so that its result means little; true otherwise, or when the
+ *     model does not say which scripts it knows
  */
-public record Coverage(int tokensRead, int tokens, int windows, boolean charsCut) {
+public record Coverage(int tokensRead, int tokens, int windows, boolean charsCut, String script,
+        boolean scriptKnown) {
+
+    /** A coverage that says nothing about the text's script. */
+    public Coverage(int tokensRead, int tokens, int windows, boolean charsCut) {
+        this(tokensRead, tokens, windows, charsCut, null, true);
+    }
+
+    /** The same coverage with what {@link Scripts#check} found. */
+    public Coverage with(Scripts.Check check) {
+        return new Coverage(tokensRead, tokens, windows, charsCut, check.script(), check.known());
+    }
 
     public Coverage {
         if (tokensRead < 0 || tokens < tokensRead || windows < 1) {

@@ -78,6 +78,9 @@ public final class OnnxExporter {
         if (name != null) {
             card = card.withName(name, card.description());
         }
+        if (card.scripts() == null) {
+            card = withScriptsOfTrainingData(card);
+        }
         byte[] bytes;
         ParityReport parity;
         ParityReport quantized = null;
@@ -128,6 +131,29 @@ public final class OnnxExporter {
         Files.write(tmp, bytes);
         Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return new Result(output, bytes.length, parity, quantized, quantization);
+    }
+
+    /**
+     * A card from before the trainer recorded its training texts' scripts gets them from the run's training file,
+     * when it is still there unchanged; otherwise it stays without (runtimes then flag no text).
+     */
+    static ModelCard withScriptsOfTrainingData(ModelCard card) {
+        var provenance = card.provenance();
+        if (provenance == null || provenance.trainData() == null || provenance.trainSha256() == null) {
+            return card;
+        }
+        Path file = Path.of(provenance.trainData());
+        try {
+            if (!Files.isRegularFile(file) || !dev.sentikit.io.Sha256.of(file).equals(provenance.trainSha256())) {
+                return card;
+            }
+            var rows = dev.sentikit.train.data.DataReader.builder().build().read(file).rows();
+            List<String> texts = new ArrayList<>(rows.size());
+            rows.forEach(r -> texts.add(r.text()));
+            return card.withScripts(dev.sentikit.text.Scripts.profile(texts));
+        } catch (IOException | dev.sentikit.train.data.DataFormatException | RuntimeException e) {
+            return card;
+        }
     }
 
     /** The card, the vocabulary and what the architecture keeps in the checkpoint (a base's tokenizer.json). */

@@ -177,7 +177,8 @@ public final class SentimentTrainer {
         ModelCard baseCard = resume != null ? resume.card()
                 : new ModelCard(ModelFormat.FORMAT_VERSION, outputDir.getFileName().toString(),
                         null, architecture.id(), labels, config.encoder(), vocabulary.size(), rows,
-                        provenance(sources, prepared.base()), Map.of(), null);
+                        provenance(sources, prepared.base()), Map.of(), null)
+                        .withScripts(dev.sentikit.text.Scripts.profile(train.texts()));
         if (baseCard.embeddingRows() != rows || baseCard.vocabularySize() != vocabulary.size()) {
             throw new IllegalArgumentException("the data gives a vocabulary of " + vocabulary.size() + " entries, "
                     + "the checkpoint was trained with " + baseCard.vocabularySize() + ": it is not the same data");

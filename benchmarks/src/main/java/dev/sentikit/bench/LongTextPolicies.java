@@ -29,7 +29,7 @@ import java.util.Map;
  * <pre>
  * LongTextPolicies MODEL.onnx DATA.tsv VARIANT[,VARIANT...] [THREADS] [MIN_TOKENS]
  *   VARIANT: head:128, tail:256, head+tail:32:128 (32 head tokens of 128), windows:128:8 (the file's truncation,
- *   128 tokens, up to 8 windows)
+ *   128 tokens, up to 8 windows), file (the file as it is), file:4 (as it is, in up to 4 windows)
  *   MIN_TOKENS: keep only the texts longer than this many of the model's tokens (as the file reads them)
  * </pre>
  */
@@ -66,9 +66,9 @@ public final class LongTextPolicies {
         System.out.printf(Locale.ROOT, "%s on %s: %d texts%s, data labels %s, model labels %s, %d threads%n",
                 model.getFileName(), args[1], texts.size(), minTokens > 0 ? " longer than " + minTokens + " tokens" : "",
                 dataLabels, card.labels(), threads);
-        System.out.println("| variant | accuracy | accuracy, data labels only | macro-F1, data labels | texts/s | "
-                + "tokens read / text | texts cut | windows / text |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| variant | accuracy | accuracy, data labels only | macro-F1, data labels | "
+                + "macro-recall, data labels | texts/s | tokens read / text | texts cut | windows / text |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (String variant : args[2].split(",")) {
             String[] v = variant.split(":");
             EncoderSpec spec = card.encoder();
@@ -82,6 +82,7 @@ public final class LongTextPolicies {
                     spec = spec.withMaxTokens(Integer.parseInt(v[1]));
                     windows = Integer.parseInt(v[2]);
                 }
+                case "file" -> windows = v.length > 1 ? Integer.parseInt(v[1]) : 1; // as the file reads, N windows
                 default -> throw new IllegalArgumentException("unknown variant " + variant);
             }
             byte[] bytes = withEncoder(original, card, spec);
@@ -112,12 +113,25 @@ public final class LongTextPolicies {
                     cut += s.coverage().cut() ? 1 : 0;
                     windowCount += s.coverage().windows();
                 }
-                System.out.printf(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.1f | %.0f | %.1f%% | %.2f |%n", variant,
-                        right / (double) texts.size(), rightAmongData / (double) texts.size(), macroF1(confusion),
+                System.out.printf(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %.1f | %.0f | %.1f%% | %.2f |%n",
+                        variant, right / (double) texts.size(), rightAmongData / (double) texts.size(),
+                        macroF1(confusion), macroRecall(confusion),
                         texts.size() / seconds, read / (double) texts.size(), 100.0 * cut / texts.size(),
                         windowCount / (double) texts.size());
             }
         }
+    }
+
+    private static double macroRecall(int[][] confusion) {
+        double sum = 0;
+        for (int c = 0; c < confusion.length; c++) {
+            int actual = 0;
+            for (int k = 0; k < confusion.length; k++) {
+                actual += confusion[c][k];
+            }
+            sum += actual == 0 ? 0 : confusion[c][c] / (double) actual;
+        }
+        return sum / confusion.length;
     }
 
     private static double macroF1(int[][] confusion) {

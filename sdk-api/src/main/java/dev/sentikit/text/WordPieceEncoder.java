@@ -91,14 +91,7 @@ final class WordPieceEncoder implements TextEncoder {
     /** The words of the text whose pieces are kept (see {@link TextEncoder#tokenize(String, EncoderSpec)}). */
     @Override
     public List<String> tokenize(String text) {
-        Objects.requireNonNull(text, "text must not be null");
-        if (spec.truncation().isHead()) {
-            Run run = new Run(this, spec, new ArrayList<>());
-            run.head(text);
-            return run.words;
-        }
-        Run run = Run.all(this, spec, text, true);
-        return run.wordsOf(spec.truncation().keptRanges(run.count, spec.room()));
+        return words(this, text, spec);
     }
 
     /**
@@ -107,13 +100,18 @@ final class WordPieceEncoder implements TextEncoder {
      * would apply. With a truncation other than {@code head}, the words kept as if each were one piece.
      */
     static List<String> words(String text, EncoderSpec spec) {
+        return words(null, text, spec);
+    }
+
+    /** The words whose pieces are kept; without an encoder, each word counts as one piece. */
+    private static List<String> words(WordPieceEncoder encoder, String text, EncoderSpec spec) {
         Objects.requireNonNull(text, "text must not be null");
         if (spec.truncation().isHead()) {
-            Run run = new Run(null, spec, new ArrayList<>());
+            Run run = new Run(encoder, spec, new ArrayList<>());
             run.head(text);
             return run.words;
         }
-        Run run = Run.all(null, spec, text, true);
+        Run run = Run.all(encoder, spec, text, true);
         return run.wordsOf(spec.truncation().keptRanges(run.count, spec.room()));
     }
 

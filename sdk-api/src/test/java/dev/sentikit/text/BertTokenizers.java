@@ -187,4 +187,26 @@ final class BertTokenizers {
         }
         return sb.toString();
     }
+
+    /** Whether {@code s} holds a surrogate that is not half of a pair: not valid text for a Rust String. */
+    static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code ids} as longs, as Hugging Face tokenizers gives them. */
+    static long[] toLongs(int[] ids) {
+        long[] out = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = ids[i];
+        }
+        return out;
+    }
 }

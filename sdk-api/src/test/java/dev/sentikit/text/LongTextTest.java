@@ -83,7 +83,7 @@ class LongTextTest {
                     assertArrayEquals(expected.get(0), Arrays.stream(into).skip(3).mapToInt(l -> (int) l).toArray(),
                             what + " (encodeInto)");
                     EncodedBatch batch = fast.encodeBatch(List.of(text, "the", text));
-                    assertArrayEquals(toLongs(expected.get(0)), batch.row(2), what + " (encodeBatch)");
+                    assertArrayEquals(BertTokenizers.toLongs(expected.get(0)), batch.row(2), what + " (encodeBatch)");
                 }
                 compared++;
             }
@@ -198,7 +198,7 @@ class LongTextTest {
                         .optAddSpecialTokens(true).optTruncation(true).optMaxLength(maxTokens)
                         .optStride(room / 2).optWithOverflowingTokens(true).optPadding(false).build()) {
             for (String text : texts) {
-                if (hasLoneSurrogate(text) || text.contains("[PAD]") || text.length() > 16_384) {
+                if (BertTokenizers.hasLoneSurrogate(text) || text.contains("[PAD]") || text.length() > 16_384) {
                     continue;
                 }
                 long[] all = whole.encode(text).getIds();
@@ -207,9 +207,9 @@ class LongTextTest {
                     TextEncoder ours = TokenizerJson.read(json, maxTokens).encoder();
                     ours = TextEncoder.of(ours.spec().withTruncation(t), ours.vocabulary());
                     long[] expected = frame(all[0], cut(pieces, t, room), all[all.length - 1]);
-                    assertArrayEquals(expected, toLongs(ours.encode(text)), t + ": '" + text + "'");
+                    assertArrayEquals(expected, BertTokenizers.toLongs(ours.encode(text)), t + ": '" + text + "'");
                     EncodedText read = ours.read(text, 1);
-                    assertArrayEquals(expected, toLongs(read.windows()[0]), t + " (read): '" + text + "'");
+                    assertArrayEquals(expected, BertTokenizers.toLongs(read.windows()[0]), t + " (read): '" + text + "'");
                     assertEquals(pieces.length, read.coverage().tokens(), text);
                     assertEquals(Math.min(pieces.length, room), read.coverage().tokensRead(), text);
                 }
@@ -222,7 +222,7 @@ class LongTextTest {
                 EncodedText ours = TokenizerJson.read(json, maxTokens).encoder().read(text, 1_000);
                 assertEquals(theirs.size(), ours.windows().length, "windows of '" + text + "'");
                 for (int w = 0; w < theirs.size(); w++) {
-                    assertArrayEquals(theirs.get(w), toLongs(ours.windows()[w]), "window " + w + " of '" + text + "'");
+                    assertArrayEquals(theirs.get(w), BertTokenizers.toLongs(ours.windows()[w]), "window " + w + " of '" + text + "'");
                 }
                 compared++;
             }
@@ -256,23 +256,5 @@ class LongTextTest {
         return out;
     }
 
-    private static boolean hasLoneSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
-    private static long[] toLongs(int[] ids) {
-        long[] out = new long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            out[i] = ids[i];
-        }
-        return out;
-    }
 }

@@ -122,7 +122,7 @@ class WordPieceOracleTest {
                 .optAddSpecialTokens(true).optTruncation(true).optPadding(false).optMaxLength(maxTokens).build()) {
             int checked = 0;
             for (String text : texts) {
-                if (hasLoneSurrogate(text)) {
+                if (BertTokenizers.hasLoneSurrogate(text)) {
                     continue; // not valid text for a Rust String; ours reads it as U+FFFD (tested elsewhere)
                 }
                 if (text.contains(ours.spec().wordPiece().padToken())) {
@@ -134,7 +134,7 @@ class WordPieceOracleTest {
                 Supplier<String> what = () -> "max_tokens " + maxTokens + ", text '" + text + "' "
                         + text.codePoints().mapToObj(Integer::toHexString).toList() + ": theirs "
                         + java.util.Arrays.toString(e.getTokens()) + ", ours " + tokens(ours, got);
-                assertArrayEquals(expected, toLongs(got), what);
+                assertArrayEquals(expected, BertTokenizers.toLongs(got), what);
                 checked++;
             }
             assertTrue(checked > texts.size() / 2, "too few texts compared: " + checked);
@@ -149,25 +149,7 @@ class WordPieceOracleTest {
         return out;
     }
 
-    private static boolean hasLoneSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
-    private static long[] toLongs(int[] ids) {
-        long[] out = new long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            out[i] = ids[i];
-        }
-        return out;
-    }
 
     /** Texts of the shared corpora, when {@code ../shared} is beside the project. */
     static final class SharedTexts {

@@ -56,11 +56,11 @@ class LongTextAnalysisTest {
                 for (int l = 0; l < LABELS.size(); l++) {
                     assertEquals(p[l], s.score(LABELS.get(l)), 1e-6, t + " " + LABELS.get(l));
                 }
-                assertEquals(new Coverage(6, 16, 1, false), s.coverage(), t.toString());
+                assertEquals(new Coverage(6, 16, 1, false, "Latin", true), s.coverage(), t.toString());
                 assertEquals("cut", s.coverage().how());
                 same(s, a.analyzeAll(List.of("good", LONG)).get(1), "the same in a batch");
                 Sentiment shortText = a.analyze("good movie");
-                assertEquals(new Coverage(2, 2, 1, false), shortText.coverage());
+                assertEquals(new Coverage(2, 2, 1, false, "Latin", true), shortText.coverage());
                 assertFalse(shortText.coverage().cut());
                 assertEquals("whole", shortText.coverage().how());
             }
@@ -90,7 +90,7 @@ class LongTextAnalysisTest {
             for (int l = 0; l < LABELS.size(); l++) {
                 assertEquals(mean[l], s.score(LABELS.get(l)), 1e-6, LABELS.get(l));
             }
-            assertEquals(new Coverage(16, 16, 5, false), s.coverage());
+            assertEquals(new Coverage(16, 16, 5, false, "Latin", true), s.coverage());
             assertEquals("windows", s.coverage().how());
             assertFalse(s.coverage().cut(), "every token was read");
             List<Sentiment> batch = a.analyzeAll(List.of("good", LONG, "bad movie", LONG));
@@ -101,7 +101,7 @@ class LongTextAnalysisTest {
         try (SentimentAnalyzer a = analyzer(Truncation.HEAD, 3)) {
             Coverage c = a.analyze(LONG).coverage();
             // past the bound: the first two windows and the last six tokens, [0, 6), [3, 9), [10, 16)
-            assertEquals(new Coverage(15, 16, 3, false), c);
+            assertEquals(new Coverage(15, 16, 3, false, "Latin", true), c);
             assertTrue(c.cut());
         }
     }

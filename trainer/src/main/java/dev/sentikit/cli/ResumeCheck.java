@@ -25,7 +25,9 @@ final class ResumeCheck {
     /** Options taken as given when resuming: where and how to train, and how to read the (hash-checked) data. */
     static final Set<String> TAKEN_AS_GIVEN = Set.of("--data", "--valid", "--resume", "--output", "--device",
             "--gpus", "--cache-dir", "--no-cache", "--progress", "--format", "--label-column", "--text-column",
-            "--strict", "--help", "--version");
+            "--strict", "--help", "--version",
+            // distill: files checked by their SHA-256 against the run's (DistillCommand)
+            "--teacher", "--unlabelled", "--exclude");
 
     /** Options compared with the run's shared settings ({@link #differences}). */
     static final Set<String> SHARED = Set.of("--model", "--epochs", "--batch-size", "--lr", "--seed",
@@ -41,8 +43,11 @@ final class ResumeCheck {
     static final Set<String> ARCHITECTURE = Set.of("--embedding-dim", "--hidden-size", "--embeddings", "--base",
             "--base-tokenizer", "--pooling", "--dropout", "--freeze-encoder");
 
+    /** distill's own options, compared with the run's distillation settings (DistillCommand#ownDifferences). */
+    static final Set<String> DISTILLATION = Set.of("--alpha", "--temperature", "--unlabelled-limit");
+
     /** Every option compared with the run's settings. */
-    static final Set<String> COMPARED = union(SHARED, ARCHITECTURE);
+    static final Set<String> COMPARED = union(union(SHARED, ARCHITECTURE), DISTILLATION);
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         java.util.Set<String> u = new java.util.HashSet<>(a);
@@ -105,6 +110,7 @@ final class ResumeCheck {
                 () -> dev.sentikit.text.Truncation.parse(c.truncation).toString());
         architectureOptions(c, parsed, h, d);
         d.text("--labels", String.join(",", run.labels()), () -> String.join(",", c.labels));
+        d.found.addAll(c.ownDifferences(parsed, h));
         return d.found;
     }
 

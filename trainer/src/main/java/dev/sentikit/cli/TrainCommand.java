@@ -38,7 +38,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "A killed run continues where it stopped with --resume DIR. "
                 + "Mixed precision is not offered: DJL 0.33's PyTorch engine has no automatic mixed precision API, "
                 + "so training runs in float32.")
-final class TrainCommand implements Callable<Integer> {
+class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -330,6 +330,8 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(data + " has only the label(s) " + train.labels()
                         + ": a classifier needs at least two");
             }
+            train = trainingExamples(train, heldOut, null, out, err);
+            configure(builder);
             long steps = (long) Math.ceil(Math.ceil(train.size() / (double) batch) / accumulate) * epochCount;
             config = builder.optWarmupSteps(warmupSteps != null ? warmupSteps
                     : (int) Math.round(steps * d.warmupFraction())).build();
@@ -337,10 +339,11 @@ final class TrainCommand implements Callable<Integer> {
             commandLine = "trainer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         } else {
             config = recorded.config();
+            checkKind(config, output);
             RunData run = readRunData(recorded.labels(), recorded.trainData(), recorded.trainSha256(),
                     recorded.validData(), recorded.validSha256(), config, output, err);
             trainData = run.trainData();
-            train = run.train();
+            train = trainingExamples(run.train(), run.heldOut(), config, out, err);
             heldOut = run.heldOut();
             validSha = recorded.validSha256();
             validName = recorded.validData();
@@ -368,6 +371,38 @@ final class TrainCommand implements Callable<Integer> {
         return finish(out, checkpoint);
     }
 
+    /**
+     * The examples a run trains on, given the labelled rows it read ({@code train}) and those it validates on:
+     * here the rows as read; {@code distill} adds unlabelled texts and a teacher's probabilities.
+     *
+     * @param run the configuration of the run being resumed or started again, or null for a new run
+     */
+    Examples trainingExamples(Examples train, Examples heldOut, TrainingConfig run, PrintWriter out,
+            PrintWriter err) throws Exception {
+        return train;
+    }
+
+    /** Adds what this command sets beyond the shared options to a new run's configuration: nothing here. */
+    void configure(TrainingConfig.Builder builder) {}
+
+    /** Refuses to resume with {@code train} a run that was distilled from a teacher. */
+    void checkKind(TrainingConfig run, Path dir) {
+        if (run.distillation() != null) {
+            throw new IllegalArgumentException("the run in " + dir + " learns from a teacher ("
+                    + run.distillation().teacher() + "): continue it with trainer distill --resume " + dir
+                    + ", with its --teacher and --unlabelled files");
+        }
+    }
+
+    /**
+     * The options of this command beyond train's whose values differ from the run's ({@code h}, its
+     * hyperparameters), for --resume: none here.
+     */
+    List<ResumeCheck.Difference> ownDifferences(picocli.CommandLine.ParseResult parsed,
+            java.util.Map<String, Object> h) {
+        return List.of();
+    }
+
     /** What the architectures read of this command line. */
     Architecture.Options options() {
         return new Architecture.Options(maxTokens, hashBuckets, !noBigrams, embeddingDim, hiddenSize, embeddings,
@@ -387,7 +422,7 @@ final class TrainCommand implements Callable<Integer> {
         return TrainingDevices.resolveGpus(gpus);
     }
 
-    private Path cacheDirectory() {
+    Path cacheDirectory() {
         if (noCache && cacheDir != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--no-cache and --cache-dir cannot both be given");
@@ -454,13 +489,14 @@ final class TrainCommand implements Callable<Integer> {
             return restart(out, err, parsed);
         }
         var card = last.card();
+        checkKind(last.config(), resume);
         refuseDifferences(ResumeCheck.differences(this, parsed, new ResumeCheck.RunSettings(card.labels(),
                 card.encoder(), card.provenance().hyperparameters())));
         var provenance = card.provenance();
         TrainingConfig config = last.config();
         RunData run = readRunData(card.labels(), provenance.trainData(), provenance.trainSha256(),
                 provenance.validData(), provenance.validSha256(), config, resume, err);
-        Examples train = run.train();
+        Examples train = trainingExamples(run.train(), run.heldOut(), config, out, err);
         Examples heldOut = run.heldOut();
         Device[] devices = devices();
         out.printf("resuming %s (%s on %d examples, validating on %d; device %s)%n", resume,
@@ -484,6 +520,7 @@ final class TrainCommand implements Callable<Integer> {
         RunDirectory.Settings recorded = RunDirectory.Settings.read(resume);
         output = resume;
         if (recorded != null) {
+            checkKind(recorded.config(), resume);
             refuseDifferences(ResumeCheck.differences(this, parsed, new ResumeCheck.RunSettings(recorded.labels(),
                     recorded.encoder(), recorded.hyperparameters())));
             out.println(resume + " holds no complete checkpoint (the run stopped before its first one): starting "

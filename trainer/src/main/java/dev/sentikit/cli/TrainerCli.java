@@ -15,13 +15,14 @@ import picocli.CommandLine.Command;
  *
  * <pre>
  * bin/trainer train    --data reviews.tsv --output runs/reviews
+ * bin/trainer distill  --teacher en.onnx --data reviews.tsv --unlabelled texts.txt --output runs/student
  * bin/trainer evaluate --model runs/reviews --data test.tsv
  * bin/trainer export   --format onnx --model runs/reviews --output reviews.onnx
  * </pre>
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true,
         description = "Trains sentiment models on PyTorch through DJL, evaluates them, and exports them to ONNX.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, ExportCommand.class, SplitCommand.class,
+        subcommands = {TrainCommand.class, DistillCommand.class, EvaluateCommand.class, ExportCommand.class, SplitCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TrainerCli implements Runnable {
 
@@ -42,6 +43,7 @@ public final class TrainerCli implements Runnable {
         CommandLine cli = new CommandLine(new TrainerCli());
         answerVersion(cli);
         TrainCommand.describeModels(cli.getSubcommands().get("train"));
+        TrainCommand.describeModels(cli.getSubcommands().get("distill"));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

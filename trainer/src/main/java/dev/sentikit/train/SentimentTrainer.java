@@ -158,6 +158,22 @@ public final class SentimentTrainer {
         if (valid.size() == 0) {
             throw new IllegalArgumentException("no validation examples");
         }
+        if (valid.labelledCount() != valid.size()) {
+            throw new IllegalArgumentException("every validation example needs a label");
+        }
+        if (!train.hasSoftTargets() && train.labelledCount() != train.size()) {
+            throw new IllegalArgumentException((train.size() - train.labelledCount()) + " training examples have no "
+                    + "label and no soft targets: give them a teacher's probabilities (dev.sentikit.distill)");
+        }
+        if (config.distillation() != null && !train.hasSoftTargets()) {
+            throw new IllegalArgumentException("the configuration distils from a teacher, but the training examples "
+                    + "have no soft targets: label them with the teacher first (dev.sentikit.distill.TransferSet)");
+        }
+        if (config.distillation() == null && train.hasSoftTargets()) {
+            throw new IllegalArgumentException("the training examples have soft targets, but the configuration has no "
+                    + "distillation settings (TrainingConfig.Builder.optDistillation) to say how to learn from them");
+        }
+        SoftTargets softTargets = config.distillation() == null ? null : SoftTargets.of(train, config.distillation());
         Files.createDirectories(outputDir);
         gradientsChecked = false;
         List<String> labels = train.labels();
@@ -304,8 +320,8 @@ public final class SentimentTrainer {
                         int groupTo = Math.min(train.size(), groupFrom + config.accumulate() * config.batchSize());
                         double scale = config.accumulate() == 1 ? 1.0 : (to - from) / (double) (groupTo - groupFrom);
                         Engine.getEngine("PyTorch").setRandomSeed(batchSeed(config.seed(), epoch, s));
-                        double loss = forwardBackward(trainer, trainIds, train.targets(), order, from, to, s, batches,
-                                scale);
+                        double loss = forwardBackward(trainer, trainIds, train.targets(), softTargets, order, from,
+                                to, s, batches, scale);
                         lossSum += loss * (to - from);
                         boolean stepNow = (s + 1) % config.accumulate() == 0 || s + 1 == batches;
                         if (stepNow) {
@@ -416,12 +432,66 @@ public final class SentimentTrainer {
     }
 
     /**
+     * The targets of the distillation loss ({@link Distillation}), row by row: {@code gold} holds alpha × the
+     * one-hot gold label (zeros where a row has none), {@code soft} the soft term's weight (1 − alpha, or 1 without a
+     * gold label) × the teacher's probabilities at the temperature.
+     */
+    record SoftTargets(float[][] gold, float[][] soft, float temperature) {
+
+        static SoftTargets of(Examples train, Distillation d) {
+            int n = train.size();
+            int classes = train.labels().size();
+            float[][] gold = new float[n][classes];
+            float[][] soft = new float[n][];
+            for (int i = 0; i < n; i++) {
+                boolean labelled = train.labelled(i);
+                if (labelled) {
+                    gold[i][train.targets()[i]] = (float) d.alpha();
+                }
+                soft[i] = atTemperature(train.soft()[i], d.temperature(), labelled ? 1 - d.alpha() : 1);
+            }
+            return new SoftTargets(gold, soft, (float) d.temperature());
+        }
+
+        /** {@code weight} × softmax(log(p) / T): p_i^(1/T), normalized. */
+        static float[] atTemperature(float[] p, double temperature, double weight) {
+            double[] q = new double[p.length];
+            double sum = 0;
+            for (int c = 0; c < p.length; c++) {
+                q[c] = temperature == 1 ? p[c] : Math.pow(p[c], 1 / temperature);
+                sum += q[c];
+            }
+            float[] out = new float[p.length];
+            for (int c = 0; c < p.length; c++) {
+                out[c] = (float) (sum > 0 ? weight * q[c] / sum : weight / p.length);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The distillation loss of a slice ({@link Distillation}): the mean over its rows of
+     * {@code -(gold · log softmax(z)) - T² (soft · log softmax(z / T))}.
+     */
+    static NDArray distillationLoss(NDArray logits, NDArray gold, NDArray soft, float temperature) {
+        NDArray logp = logits.logSoftmax(1);
+        if (temperature == 1f) {
+            return gold.add(soft).mul(logp).sum(new int[] {1}).neg().mean();
+        }
+        NDArray logpT = logits.div(temperature).logSoftmax(1);
+        NDArray goldTerm = gold.mul(logp).sum(new int[] {1});
+        NDArray softTerm = soft.mul(logpT).sum(new int[] {1}).mul(temperature * temperature);
+        return goldTerm.add(softTerm).neg().mean();
+    }
+
+    /**
      * The forward and backward pass of examples {@code order[from..to)}, adding their gradients, times
      * {@code scale}, to the parameters' (PyTorch accumulates gradients until the optimizer step, whose update
-     * zeroes them); returns the batch's mean loss.
+     * zeroes them); returns the batch's mean loss: the cross-entropy against {@code targets}, or with
+     * {@code softTargets} the distillation loss.
      */
-    private static double forwardBackward(Trainer trainer, int[][] ids, int[] targets, int[] order, int from, int to,
-            int stepIndex, int steps, double scale) {
+    private static double forwardBackward(Trainer trainer, int[][] ids, int[] targets, SoftTargets softTargets,
+            int[] order, int from, int to, int stepIndex, int steps, double scale) {
         int size = to - from;
         int width = 1;
         for (int i = from; i < to; i++) {
@@ -434,13 +504,26 @@ public final class SentimentTrainer {
             for (int c = 0; c < row.length; c++) {
                 x[r * width + c] = row[c];
             }
-            y[r] = targets[order[from + r]];
+            y[r] = Math.max(0, targets[order[from + r]]); // unused with soft targets, where it may be NO_LABEL
         }
         try (NDManager sub = trainer.getManager().newSubManager()) {
             NDArray xs = sub.create(x, new Shape(size, width));
-            NDArray ys = sub.create(y, new Shape(size));
+            NDList labels;
+            if (softTargets == null) {
+                labels = new NDList(sub.create(y, new Shape(size)));
+            } else {
+                int classes = softTargets.gold()[0].length;
+                float[] gold = new float[size * classes];
+                float[] soft = new float[size * classes];
+                for (int r = 0; r < size; r++) {
+                    System.arraycopy(softTargets.gold()[order[from + r]], 0, gold, r * classes, classes);
+                    System.arraycopy(softTargets.soft()[order[from + r]], 0, soft, r * classes, classes);
+                }
+                labels = new NDList(sub.create(gold, new Shape(size, classes)),
+                        sub.create(soft, new Shape(size, classes)));
+            }
             double loss = 0;
-            try (Batch batch = new Batch(sub, new NDList(xs), new NDList(ys), size, Batchifier.STACK,
+            try (Batch batch = new Batch(sub, new NDList(xs), labels, size, Batchifier.STACK,
                     Batchifier.STACK, stepIndex, steps)) {
                 // One slice per device; DJL's parameter server sums the slices' gradients, so each slice's mean
                 // loss is weighted by its share of the batch: the sum is the gradient of the batch's mean loss,
@@ -449,7 +532,9 @@ public final class SentimentTrainer {
                 try (GradientCollector collector = trainer.newGradientCollector()) {
                     for (Batch split : splits) {
                         NDList preds = trainer.forward(split.getData());
-                        NDArray lossValue = trainer.getLoss().evaluate(split.getLabels(), preds);
+                        NDArray lossValue = softTargets == null ? trainer.getLoss().evaluate(split.getLabels(), preds)
+                                : distillationLoss(preds.singletonOrThrow(), split.getLabels().get(0),
+                                        split.getLabels().get(1), softTargets.temperature());
                         loss += lossValue.getFloat() * split.getSize();
                         double weight = scale * split.getSize() / size;
                         collector.backward(weight == 1.0 ? lossValue : lossValue.mul((float) weight));

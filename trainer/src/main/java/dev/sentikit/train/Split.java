@@ -27,6 +27,9 @@ public record Split(Examples train, Examples heldOut) {
             byLabel.add(new ArrayList<>());
         }
         for (int i = 0; i < all.size(); i++) {
+            if (!all.labelled(i)) {
+                throw new IllegalArgumentException("text " + i + " has no label: only labelled rows can be split");
+            }
             byLabel.get(all.targets()[i]).add(i);
         }
         Random random = new Random(seed);

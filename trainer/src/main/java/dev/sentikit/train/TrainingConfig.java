@@ -48,6 +48,7 @@ public final class TrainingConfig {
     private final Batching batching;
     private final float weightDecay;
     private final float clipNorm;
+    private final Distillation distillation;
 
     /**
      * How examples are put into batches. {@code RANDOM}: consecutive slices of a shuffled order.
@@ -96,6 +97,7 @@ public final class TrainingConfig {
         this.batching = b.batching;
         this.weightDecay = b.weightDecay;
         this.clipNorm = b.clipNorm;
+        this.distillation = b.distillation;
         architecture.check(settings, encoder);
     }
 
@@ -110,6 +112,14 @@ public final class TrainingConfig {
     /** Gradients are scaled down so that their global L2 norm is at most this; 0 (the default) never clips. */
     public float clipNorm() {
         return clipNorm;
+    }
+
+    /**
+     * How the student learns from a teacher's soft targets, or null for training on the labels alone; see
+     * {@link Distillation}.
+     */
+    public Distillation distillation() {
+        return distillation;
     }
 
     /** The architecture's own settings, which only it reads. */
@@ -200,6 +210,9 @@ public final class TrainingConfig {
         }
         if (h.get("clip_norm") instanceof Number n) {
             b.optClipNorm(n.floatValue());
+        }
+        if (h.get("distillation") != null) {
+            b.optDistillation(Distillation.fromMap(h.get("distillation")));
         }
         return b.build();
     }
@@ -300,6 +313,9 @@ public final class TrainingConfig {
         m.put("lr_decay", lrDecay.id());
         m.put("checkpoint_every", checkpointEvery);
         m.put("batching", batching.id());
+        if (distillation != null) {
+            m.put("distillation", distillation.toMap());
+        }
         return m;
     }
 
@@ -324,8 +340,15 @@ public final class TrainingConfig {
         private Batching batching = Batching.BUCKETED;
         private float weightDecay;
         private float clipNorm;
+        private Distillation distillation;
 
         private Builder() {}
+
+        /** Trains a student on a teacher's soft targets as {@code d} says; null (the default) on labels alone. */
+        public Builder optDistillation(Distillation d) {
+            this.distillation = d;
+            return this;
+        }
 
         /** AdamW's decoupled weight decay (0: Adam); see {@link TrainingConfig#weightDecay()}. */
         public Builder optWeightDecay(float decay) {

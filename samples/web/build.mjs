@@ -56,5 +56,15 @@ for (const name of MODELS) {
   place(file, path.join(dist, 'models', `${name}.onnx`));
   listed.push({ name, file: `${name}.onnx`, bytes: statSync(file).size });
 }
+// The int8 files of the zoo transformers, where Java has written them (dev.sentikit.bench.Int8ParityVectors, for the
+// tests; the zoo ships them once its models are exported with --quantize int8): offered as en-int8 and zh-int8.
+const int8 = path.resolve(root, process.env.SENTIKIT_JAVA_PARITY ?? 'target/js-parity', 'int8');
+for (const name of ['en', 'zh']) {
+  const file = path.join(int8, `${name}-int8.onnx`);
+  if (existsSync(file)) {
+    place(file, path.join(dist, 'models', `${name}-int8.onnx`));
+    listed.push({ name: `${name}-int8`, file: `${name}-int8.onnx`, bytes: statSync(file).size });
+  }
+}
 writeFileSync(path.join(dist, 'models', 'models.json'), `${JSON.stringify(listed, null, 2)}\n`);
-console.log(`built ${path.relative(process.cwd(), dist) || dist}: the page, onnxruntime-web's WebAssembly, ${listed.length} zoo models`);
+console.log(`built ${path.relative(process.cwd(), dist) || dist}: the page, onnxruntime-web's WebAssembly, ${listed.length} models`);

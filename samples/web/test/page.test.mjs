@@ -1,8 +1,11 @@
 // The page in a real browser: headless Chromium (the system's, driven by puppeteer-core) loads dist/ from a static
 // file server, loads zoo models with onnxruntime-web, analyzes texts typed into it, and shows probabilities that
 // are Java's within 1e-4: for the en model those of ../node/test-vectors.json (written by Java's NodeTestVectors),
-// for the others those Java wrote to target/js-parity (bin/sample JsParityVectors target/js-parity); and a long text,
-// read once and in windows, with what bin/sentiment says of how it was read. A screenshot
+// for the others those Java wrote to target/js-parity (bin/sample JsParityVectors target/js-parity); for the int8 files
+// of the zoo transformers (en-int8, zh-int8, offered where Java wrote them to target/js-parity/int8 with
+// dev.sentikit.bench.Int8ParityVectors), Java's int8 probabilities within 1e-4 and the float32 files' within the
+// exporter's int8 tolerances (0.25 on a text, 0.03 on average); and a long text, read once and in windows, with what
+// bin/sentiment says of how it was read. A screenshot
 // goes to dist/page.png, or to SENTIKIT_SCREENSHOT. Without Chromium the test is skipped, saying so
 // (SENTIKIT_REQUIRE_CHROMIUM=1 makes that an error); so is a model whose probabilities Java has not written
 // (SENTIKIT_REQUIRE_JAVA_PARITY=1 makes that an error). .ci/run sets both.
@@ -41,8 +44,62 @@ function missingInput(t, why) {
   t.skip(`skipped: ${why}`);
 }
 
+/** The exporter's tolerances of an int8 file against its float32 export (OnnxExporter.INT8_TOLERANCE, ...MEAN...). */
+const INT8_TOLERANCE = 0.25;
+const INT8_MEAN_TOLERANCE = 0.03;
+/**
+ * How far the browser's int8 probabilities may be from Java's with the same file, on one text and on average. An int8
+ * graph rounds each token's activations to 255 levels: where WebAssembly's float kernels and x86's differ in the last
+ * bit (their LayerNorms do, by 1e-6), a value can round to the next level, and the difference grows through the
+ * layers. Measured on the 130 texts of Int8ParityVectors: 0.039 at most (en, one short review), 0.0014 on average;
+ * Node, on the same native kernels as Java, gives Java's within 1e-7.
+ */
+const INT8_PLATFORM_TOLERANCE = 0.1;
+const INT8_PLATFORM_MEAN_TOLERANCE = 0.01;
+
+/** The page's int8 probabilities against Java's (same file) and float32's, as the tolerances above allow. */
+function checkInt8(model, java, shown) {
+  const java8 = [];
+  const float32 = [];
+  java.cases.forEach((c, i) => {
+    const s = shown[i];
+    assert.deepEqual(s.bars.map((b) => b.label), java.labels, 'a bar per label, in the model\'s order');
+    const p = s.bars.map((b) => Number.parseFloat(b.shown) / 100);
+    s.bars.forEach((b, j) => {
+      assert.match(b.shown, /^\d+\.\d\d %$/);
+      assert.ok(Math.abs(Number.parseFloat(b.width) / 100 - p[j]) <= TOLERANCE, `the bar of ${b.label}`);
+    });
+    const best = java.labels[p.indexOf(Math.max(...p))];
+    assert.equal(s.label, best, `the label of ${JSON.stringify(c.text)}: the most probable shown`);
+    assert.equal(s.shownLabel, best);
+    java8.push(Math.max(...p.map((v, j) => Math.abs(v - c.probabilities[j]))));
+    float32.push(Math.max(...p.map((v, j) => Math.abs(v - c.float32[j]))));
+  });
+  const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
+  console.log(`# ${model}: ${java.cases.length} texts; against Java's int8: largest ${Math.max(...java8).toFixed(4)}, `
+    + `mean ${mean(java8).toFixed(4)}; against float32: largest ${Math.max(...float32).toFixed(4)}, `
+    + `mean ${mean(float32).toFixed(4)}`);
+  assert.ok(Math.max(...java8) <= INT8_PLATFORM_TOLERANCE, `${model}: ${Math.max(...java8)} from Java's int8`);
+  assert.ok(mean(java8) <= INT8_PLATFORM_MEAN_TOLERANCE, `${model}: ${mean(java8)} from Java's int8 on average`);
+  assert.ok(Math.max(...float32) <= INT8_TOLERANCE, `${model}: ${Math.max(...float32)} from float32`);
+  assert.ok(mean(float32) <= INT8_MEAN_TOLERANCE, `${model}: ${mean(float32)} from float32 on average`);
+}
+
 /** Java's texts and probabilities for a zoo model, or null when Java has not written them here. */
 function javas(model) {
+  if (model.endsWith('-int8')) {
+    const file = path.resolve(root, process.env.SENTIKIT_JAVA_PARITY ?? 'target/js-parity', 'int8',
+      `${model.replace('-int8', '')}.jsonl`);
+    if (!existsSync(file)) {
+      return null;
+    }
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
+    const header = JSON.parse(lines[0]);
+    const cases = lines.slice(1).map((l) => JSON.parse(l))
+      .filter((c) => c.text.trim().length > 0 && !/[\r\n\u2028\u2029]/.test(c.text) && c.text.length < 2000)
+      .slice(0, 40);
+    return { labels: header.labels, cases };
+  }
   if (model === 'en') {
     const v = JSON.parse(readFileSync(path.join(root, 'samples', 'node', 'test-vectors.json'), 'utf8'));
     return { labels: v.labels, cases: v.cases.map((c) => ({ text: c.text, probabilities: c.probabilities })) };
@@ -137,17 +194,22 @@ test('the page shows Java\'s probabilities for the zoo models, in headless Chrom
     });
     await page.goto(`http://127.0.0.1:${server.address().port}/?model=en`);
 
-    for (const model of ['en', 'en-lite', 'zh-lite', 'zh']) {
+    for (const model of ['en', 'en-lite', 'zh-lite', 'zh', 'en-int8', 'zh-int8']) {
       await t.test(model, async (st) => {
         const java = javas(model);
         if (java === null) {
-          missingInput(st, `Java's probabilities for ${model} are not here (bin/sample JsParityVectors `
-            + 'target/js-parity)');
+          missingInput(st, `Java's probabilities for ${model} are not here (`
+            + (model.endsWith('-int8') ? 'dev.sentikit.bench.Int8ParityVectors target/js-parity/int8'
+              : 'bin/sample JsParityVectors target/js-parity') + ')');
           return;
         }
         await loadModel(page, model);
         const shown = await analyze(page, java.cases.map((c) => c.text));
         assert.equal(shown.length, java.cases.length, 'one result per line');
+        if (model.endsWith('-int8')) {
+          checkInt8(model, java, shown);
+          return;
+        }
         java.cases.forEach((c, i) => {
           const s = shown[i];
           const best = java.labels[c.probabilities.indexOf(Math.max(...c.probabilities))];

@@ -16,13 +16,15 @@ class AnalyzerOptionsTest {
         assertEquals(Device.AUTO, d.device());
         assertEquals(0, d.intraOpThreads());
         assertEquals(256, d.maxBatchSize());
+        assertEquals(0, d.parallelism());
         assertEquals(AnalyzerOptions.DEFAULT_MAX_BATCH_SIZE, AnalyzerOptions.builder().build().maxBatchSize());
     }
 
     @Test
     void builderSetsEverySetting() {
         AnalyzerOptions o = AnalyzerOptions.builder().optDevice(Device.cuda(1)).optIntraOpThreads(THREADS)
-                .optMaxBatchSize(BATCH).build();
+                .optMaxBatchSize(BATCH).optParallelism(3).build();
+        assertEquals(3, o.parallelism());
         assertEquals(Device.cuda(1), o.device());
         assertEquals(THREADS, o.intraOpThreads());
         assertEquals(BATCH, o.maxBatchSize());
@@ -44,6 +46,9 @@ class AnalyzerOptionsTest {
         assertEquals("intraOpThreads must be >= 0 (0 = engine default), got -1", threads.getMessage());
         IllegalArgumentException batch = assertThrows(IllegalArgumentException.class, () -> b.optMaxBatchSize(0));
         assertEquals("maxBatchSize must be >= 1, got 0", batch.getMessage());
+        IllegalArgumentException parallelism = assertThrows(IllegalArgumentException.class,
+                () -> b.optParallelism(-2));
+        assertEquals("parallelism must be >= 0 (0 = engine default), got -2", parallelism.getMessage());
         assertThrows(NullPointerException.class, () -> b.optDevice((Device) null));
     }
 

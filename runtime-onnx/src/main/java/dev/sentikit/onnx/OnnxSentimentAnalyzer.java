@@ -61,6 +61,20 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     static final long RUN_COST_IN_IDS = 256;
 
     /**
+     * {@link #RUN_COST_IN_IDS} for a transformer (a WordPiece model): a run of the int8 MiniLM of the zoo costs about
+     * 0.9 ms plus 71 µs per id on one x86 core, the float32 one 2.6 ms plus 132 µs, so one more run pays for itself
+     * once it saves about 12 to 20 ids of padding (docs/benchmarks.md, Zoo transformers).
+     */
+    static final long TRANSFORMER_RUN_COST_IN_IDS = 16;
+
+    /**
+     * An analyzeAll call runs its batches side by side only when they hold this many runs' worth of ids: below
+     * that, handing batches to other threads costs more than it saves (a bag model's run of a few hundred ids takes
+     * tens of microseconds).
+     */
+    static final long PARALLEL_MIN_RUNS = 8;
+
+    /**
      * Intra-op threads of a session when {@link AnalyzerOptions#intraOpThreads()} is 0: one, so that a call runs on
      * its caller's thread. Callers bring their own concurrency and one session serves them all; a call is 10 µs to
      * a few ms of work, too little to share out, and ONNX Runtime's default (a pool of one spinning thread per core)
@@ -107,12 +121,19 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     private final int maxWindows;
     /** The scripts of the model's training texts ({@link dev.sentikit.model.ModelCard#scripts()}), or null. */
     private final Map<String, Double> scripts;
+    /** What one more session run costs, in ids of a padded batch (see {@link #RUN_COST_IN_IDS}). */
+    private final long runCost;
+    /** Threads one analyzeAll may run batches on, its caller's included. */
+    private final int parallelism;
 
     /** Reused direct buffers for the input ids: a call allocates no native memory (see DirectBufferPool). */
     private final DirectBufferPool idBuffers = DirectBufferPool.perProcessor();
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    /** Groups that a helper thread ran rather than the calling thread (for tests). */
+    private final java.util.concurrent.atomic.AtomicLong helpedGroups = new java.util.concurrent.atomic.AtomicLong();
+
     /** How many times close() freed the session's native memory: 0, then 1 for ever (written under the write lock). */
     private volatile int nativeReleases;
 
@@ -131,6 +152,23 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
         this.maxBatchSize = options.maxBatchSize();
         this.maxWindows = options.maxWindows();
         this.scripts = metadata.card().scripts();
+        this.runCost = metadata.encoder().spec().usesWordPiece() ? TRANSFORMER_RUN_COST_IN_IDS : RUN_COST_IN_IDS;
+        this.parallelism = parallelism(options, opened.device);
+    }
+
+    /**
+     * The threads an analyzeAll may use: the option, else every core on the CPU, fewer when each run already uses
+     * several intra-op threads; one on a GPU, where runs queue on the device anyway.
+     */
+    static int parallelism(AnalyzerOptions options, Device device) {
+        if (options.parallelism() > 0) {
+            return options.parallelism();
+        }
+        if (device.kind() == Device.Kind.CUDA) {
+            return 1;
+        }
+        int intraOp = options.intraOpThreads() > 0 ? options.intraOpThreads() : DEFAULT_INTRA_OP_THREADS;
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / intraOp);
     }
 
     /**
@@ -411,10 +449,10 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
             Rows rows = encode(new String[] {text}, 0, 1);
             float[][] probabilities = new float[rows.count][];
             if (rows.count == 1) {
-                runGroup(rows.ids, rows.start, rows.length, new int[] {0}, 0, 1, Math.max(1, rows.length[0]),
-                        probabilities);
+                runGroup(new Group(rows.ids, rows.start, rows.length, new int[] {0}, 0, 1,
+                        Math.max(1, rows.length[0])), probabilities);
             } else {
-                runBatch(rows, probabilities);
+                run(plan(rows), probabilities);
             }
             combine(rows, probabilities, 0, out);
             return out[0];
@@ -444,7 +482,7 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
                 int n = Math.min(all.length - from, maxBatchSize);
                 Rows rows = encode(all, from, n);
                 float[][] probabilities = new float[rows.count][];
-                runBatch(rows, probabilities);
+                run(plan(rows), probabilities);
                 combine(rows, probabilities, from, out);
             }
             return Collections.unmodifiableList(Arrays.asList(out));
@@ -595,13 +633,21 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
         }
     }
 
+    /** Rows {@code order[from .. to)} of one encoded chunk, run as one batch padded to {@code width}. */
+    private record Group(long[] ids, int[] start, int[] length, int[] order, int from, int to, int width) {
+        long cost() {
+            return (long) (to - from) * width;
+        }
+    }
+
     /**
-     * Runs the first {@code n} texts of {@code ids} (texts {@code offset ..}) in groups of similar length: a batch
-     * costs about {@link #RUN_COST_IN_IDS} plus its rows × its longest row, padding included, so the rows are
-     * sorted by length and cut where one more run costs less than the padding it saves (dynamic programming over
-     * the sorted lengths; O(n²) at worst for n ≤ maxBatchSize, usually far less through the bound below).
+     * Cuts a chunk's rows into groups of similar length: a batch
+     * costs about {@link #runCost} plus its rows × its longest row, padding included, so the rows are sorted by
+     * length and cut where one more run costs less than the padding it saves (dynamic programming over the sorted
+     * lengths; O(n²) at worst for n ≤ maxBatchSize, usually far less through the bound below). The groups share
+     * {@code start} and {@code length}, which must not change until they have run.
      */
-    private void runBatch(Rows rows, float[][] out) {
+    private List<Group> plan(Rows rows) {
         long[] ids = rows.ids;
         int[] start = rows.start;
         int[] length = rows.length;
@@ -626,7 +672,7 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
         for (int j = 1; j <= n; j++) {
             best[j] = Long.MAX_VALUE;
             for (int i = j - 1; i >= 0; i--) {
-                long groupCost = RUN_COST_IN_IDS + (j - i) * width[j - 1];
+                long groupCost = runCost + (j - i) * width[j - 1];
                 // best[i] >= prefix[i] (every row costs at least its own length), and that bound grows as i falls.
                 if (prefix[i] + groupCost >= best[j]) {
                     break;
@@ -638,8 +684,153 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
                 }
             }
         }
+        List<Group> groups = new ArrayList<>();
         for (int j = n; j > 0; j = cut[j]) {
-            runGroup(ids, start, length, order, cut[j], j, (int) width[j - 1], out);
+            groups.add(new Group(ids, start, length, order, cut[j], j, (int) width[j - 1]));
+        }
+        return groups; // longest rows first
+    }
+
+    /**
+     * Runs {@code groups}, storing each row's probabilities in {@code out}. When they hold enough work and more than one
+     * thread may be used, the caller's thread and up to {@code parallelism - 1} helpers of {@link Helpers} run them
+     * side by side, each group on one thread, the costliest first, each thread taking the next group when it is done
+     * (every group writes its own rows' places of {@code out}). The first failure is thrown once all have stopped.
+     */
+    private void run(List<Group> groups, float[][] out) {
+        long work = 0;
+        for (Group g : groups) {
+            work += runCost + g.cost();
+        }
+        int helpers = Math.min(Math.min(parallelism, groups.size()) - 1, Helpers.SIZE);
+        if (helpers <= 0 || work < PARALLEL_MIN_RUNS * runCost) {
+            for (Group g : groups) {
+                runGroup(g, out);
+            }
+            return;
+        }
+        List<Group> sorted = new ArrayList<>(groups);
+        sorted.sort((a, b) -> Long.compare(b.cost(), a.cost()));
+        SharedRun shared = new SharedRun(sorted, out);
+        for (int i = 0; i < helpers; i++) {
+            try {
+                Helpers.POOL.execute(shared::help);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                break; // the caller runs what is left
+            }
+        }
+        shared.work();
+        shared.awaitHelpers();
+    }
+
+    /** One analyzeAll's groups, taken one at a time by the threads that run them. */
+    private final class SharedRun {
+        private final List<Group> groups;
+        private final float[][] out;
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        private int active;
+        private RuntimeException failure;
+        private Error error;
+
+        SharedRun(List<Group> groups, float[][] out) {
+            this.groups = groups;
+            this.out = out;
+        }
+
+        /** Runs groups until none is left or one failed. */
+        void work() {
+            work(false);
+        }
+
+        private void work(boolean helper) {
+            for (int i = next.getAndIncrement(); i < groups.size(); i = next.getAndIncrement()) {
+                synchronized (this) {
+                    if (failure != null || error != null) {
+                        return;
+                    }
+                }
+                try {
+                    runGroup(groups.get(i), out);
+                    if (helper) {
+                        helpedGroups.incrementAndGet();
+                    }
+                } catch (RuntimeException e) {
+                    synchronized (this) {
+                        failure = failure == null ? e : failure;
+                    }
+                    return;
+                } catch (Error e) {
+                    synchronized (this) {
+                        error = error == null ? e : error;
+                    }
+                    return;
+                }
+            }
+        }
+
+        /** A helper's part: it counts itself in while it may still take a group, so that the caller waits for it. */
+        void help() {
+            synchronized (this) {
+                if (next.get() >= groups.size()) {
+                    return; // started after the caller and the other helpers took every group
+                }
+                active++;
+            }
+            try {
+                work(true);
+            } finally {
+                synchronized (this) {
+                    active--;
+                    notifyAll();
+                }
+            }
+        }
+
+        /** Waits until no helper runs a group, then throws the first failure. */
+        void awaitHelpers() {
+            boolean interrupted = false;
+            synchronized (this) {
+                while (active > 0) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the helpers hold this call's tensors: wait for them anyway
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (error != null) {
+                throw error;
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /**
+     * The threads that help analyzeAll calls run their batches: one fewer than the cores (each call's own thread is
+     * the other), shared by every analyzer of the JVM, started when first needed, daemons, so that they never keep a
+     * JVM alive. A call's batches go to whichever helpers are free; when all are busy with other calls, the caller
+     * runs its batches itself.
+     */
+    private static final class Helpers {
+        static final int SIZE = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
+        static final java.util.concurrent.ThreadPoolExecutor POOL = pool();
+
+        private static java.util.concurrent.ThreadPoolExecutor pool() {
+            java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(Math.max(1, SIZE),
+                    Math.max(1, SIZE), 30, java.util.concurrent.TimeUnit.SECONDS,
+                    new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "sentikit-analyze-" + count.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            pool.allowCoreThreadTimeOut(true);
+            return pool;
         }
     }
 
@@ -648,8 +839,14 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
      * probabilities of row {@code r} at {@code out[r]}. The ids go through a pooled direct buffer that the
      * tensor wraps without a copy, so a call allocates no native memory of its own.
      */
-    private void runGroup(long[] ids, int[] start, int[] length, int[] order, int from, int to, int width,
-            float[][] out) {
+    private void runGroup(Group group, float[][] out) {
+        long[] ids = group.ids();
+        int[] start = group.start();
+        int[] length = group.length();
+        int[] order = group.order();
+        int from = group.from();
+        int to = group.to();
+        int width = group.width();
         int rows = to - from;
         int n = labels.size();
         ByteBuffer buffer = idBuffers.take(rows * width * Long.BYTES);
@@ -750,6 +947,16 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     /** The ONNX Runtime execution provider the session uses: {@code CPUExecutionProvider} or {@code CUDAExecutionProvider}. */
     String executionProvider() {
         return device.kind() == Device.Kind.CUDA ? OrtProvider.CUDA.getName() : OrtProvider.CPU.getName();
+    }
+
+    /** Groups of texts that helper threads ran for analyzeAll calls so far. */
+    long groupsRunByHelpers() {
+        return helpedGroups.get();
+    }
+
+    /** Threads one analyzeAll may use. */
+    int parallelism() {
+        return parallelism;
     }
 
     /** Whether {@link #close()} has been called. */

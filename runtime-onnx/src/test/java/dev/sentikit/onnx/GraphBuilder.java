@@ -57,6 +57,18 @@ final class GraphBuilder {
         return initializer(name, OnnxMl.TensorProto.DataType.FLOAT, b.array(), dims);
     }
 
+    /** An int8 initializer, row-major. */
+    String int8(String name, byte[] values, long... dims) {
+        checkSize(name, values.length, dims);
+        return initializer(name, OnnxMl.TensorProto.DataType.INT8, values, dims);
+    }
+
+    /** A uint8 initializer, row-major (the bytes are the values, 0 to 255). */
+    String uint8(String name, byte[] values, long... dims) {
+        checkSize(name, values.length, dims);
+        return initializer(name, OnnxMl.TensorProto.DataType.UINT8, values, dims);
+    }
+
     /** An int64 initializer, row-major. */
     String longs(String name, long[] values, long... dims) {
         checkSize(name, values.length, dims);
@@ -107,6 +119,19 @@ final class GraphBuilder {
         }
         graph.addNode(n);
         return output;
+    }
+
+    /** A node without attributes and with several outputs, named {@code outputs}; returns them. */
+    String[] nodes(String op, String[] outputs, String... inputs) {
+        OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(outputs[0]);
+        for (String out : outputs) {
+            n.addOutput(out);
+        }
+        for (String in : inputs) {
+            n.addInput(in);
+        }
+        graph.addNode(n);
+        return outputs;
     }
 
     /** {@link #node} without attributes. */

@@ -127,6 +127,41 @@ class OnnxBatchingTest {
         }
     }
 
+    /**
+     * analyzeAll runs its groups on several threads when it may (the default on a machine of several cores): each
+     * text gets exactly the result one thread gives, for the bag fixture and the transformer fixture.
+     */
+    @Test
+    void batchesSideBySideGiveTheResultsOfOneThread() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() > 1,
+                "one core: analyzeAll has no other thread to run batches on");
+        TransformerModels.Weights w = TransformerModels.Weights.random(3L, TransformerModels.VOCABULARY.size() + 1,
+                TransformerModels.Pooling.MEAN);
+        byte[] transformer = TransformerModels.model(w, TransformerModels.Inputs.IDS_AND_MASK);
+        for (byte[] bytes : List.of(model, transformer)) {
+            List<String> texts = mixedTexts(5, 600, 40);
+            AnalyzerOptions one = AnalyzerOptions.builder().optDevice(Device.CPU).optParallelism(1).build();
+            AnalyzerOptions many = AnalyzerOptions.builder().optDevice(Device.CPU).build();
+            try (SentimentAnalyzer serial = SentimentAnalyzer.fromBytes(bytes, "fixture.onnx", one);
+                    SentimentAnalyzer parallel = SentimentAnalyzer.fromBytes(bytes, "fixture.onnx", many)) {
+                OnnxSentimentAnalyzer p = (OnnxSentimentAnalyzer) parallel;
+                assertEquals(Runtime.getRuntime().availableProcessors(), p.parallelism(), "every core by default");
+                List<Sentiment> expected = serial.analyzeAll(texts);
+                for (int round = 0; round < 5; round++) {
+                    List<Sentiment> actual = parallel.analyzeAll(texts);
+                    for (int i = 0; i < texts.size(); i++) {
+                        for (String label : parallel.labels()) {
+                            assertEquals(expected.get(i).score(label), actual.get(i).score(label), 0.0,
+                                    "text " + i + ", " + label);
+                        }
+                    }
+                }
+                assertEquals(0, ((OnnxSentimentAnalyzer) serial).groupsRunByHelpers(), "parallelism 1");
+                assertTrue(p.groupsRunByHelpers() > 0, "no batch ran on a helper thread");
+            }
+        }
+    }
+
     @Test
     void poolReusesBuffersAndKeepsTheLargest() {
         DirectBufferPool pool = new DirectBufferPool(1);

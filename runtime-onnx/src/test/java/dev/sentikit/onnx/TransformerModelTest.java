@@ -299,6 +299,55 @@ class TransformerModelTest {
         }
     }
 
+    /**
+     * An int8 graph as {@code trainer export --quantize int8} writes it, each token's activations quantized with its
+     * own scale, passes the check at load and gives a text the same probabilities alone and in any batch; they stay
+     * near the float32 reference.
+     */
+    @Test
+    void anInt8GraphWithAScalePerTokenIsBatchInvariant() throws ModelLoadException {
+        TransformerModels.Weights w = WEIGHTS.get(TransformerModels.Pooling.MEAN);
+        byte[] model = TransformerModels.model(w, TransformerModels.Inputs.IDS_AND_MASK, TransformerModels.props(),
+                TransformerModels.Arithmetic.INT8_PER_TOKEN);
+        try (SentimentAnalyzer analyzer = SentimentAnalyzer.fromBytes(model, "per-token.onnx", CPU)) {
+            List<String> batch = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                batch.add(TEXTS.get(5));
+                batch.add("");
+            }
+            double worst = 0;
+            double reference = 0;
+            for (String text : TEXTS) {
+                Sentiment alone = analyzer.analyze(text);
+                List<String> withOthers = new ArrayList<>(batch);
+                withOthers.add(7, text);
+                Sentiment inBatch = analyzer.analyzeAll(withOthers).get(7);
+                double[] expected = w.probabilities(encoder.encode(text));
+                for (int l = 0; l < expected.length; l++) {
+                    String label = TransformerModels.LABELS.get(l);
+                    worst = Math.max(worst, Math.abs(alone.score(label) - inBatch.score(label)));
+                    reference = Math.max(reference, Math.abs(alone.score(label) - expected[l]));
+                }
+            }
+            assertTrue(worst <= 1e-5, "a text's int8 probabilities moved by " + worst + " with its batch");
+            assertTrue(reference <= 0.1, "int8 is " + reference + " from the float reference");
+        }
+    }
+
+    /**
+     * An int8 graph with one scale for the whole activation tensor (DynamicQuantizeLinear) gives a text other
+     * probabilities in other batches: the check at load refuses it, as it refuses any model that reads padding.
+     */
+    @Test
+    void anInt8GraphWithAScalePerTensorIsRefused() {
+        TransformerModels.Weights w = WEIGHTS.get(TransformerModels.Pooling.MEAN);
+        byte[] model = TransformerModels.model(w, TransformerModels.Inputs.IDS_AND_MASK, TransformerModels.props(),
+                TransformerModels.Arithmetic.INT8_PER_TENSOR);
+        ModelLoadException e = assertThrows(ModelLoadException.class,
+                () -> SentimentAnalyzer.fromBytes(model, "per-tensor.onnx", CPU).close());
+        assertContains(e.getMessage(), "per-tensor.onnx", "the model does not ignore padding");
+    }
+
     @Test
     void anInputSentikitCannotFillIsRefused() {
         TransformerModels.Weights w = WEIGHTS.get(TransformerModels.Pooling.MEAN);

@@ -64,6 +64,22 @@ final class TransformerModels {
         CLS
     }
 
+    /** How the weight products compute. */
+    enum Arithmetic {
+        /** float32, as the trainer writes by default. */
+        FLOAT,
+        /**
+         * int8, as the trainer's {@code --quantize int8} writes it: each token's activations quantized to uint8 with
+         * its own scale (zero point 128), int8 weights in [-64, 64] with a scale per column, MatMulInteger.
+         */
+        INT8_PER_TOKEN,
+        /**
+         * int8 with one scale for the whole activation tensor (DynamicQuantizeLinear): fast, but a text's result
+         * depends on the other texts and the padding of its batch, which Sentikit must refuse.
+         */
+        INT8_PER_TENSOR
+    }
+
     /** The inputs a graph declares. */
     enum Inputs {
         /** {@code input_ids} and {@code attention_mask}: what the trainer writes; token type 0 is a constant. */
@@ -334,6 +350,11 @@ final class TransformerModels {
      * trainer's {@code TransformerGraph.build} with float weights (see its javadoc for the formulas).
      */
     static byte[] model(Weights w, Inputs inputs, Map<String, String> props) {
+        return model(w, inputs, props, Arithmetic.FLOAT);
+    }
+
+    /** The transformer graph over {@code w}, its weight products computed in {@code arithmetic}. */
+    static byte[] model(Weights w, Inputs inputs, Map<String, String> props, Arithmetic arithmetic) {
         int h = HIDDEN;
         int labels = LABELS.size();
         GraphBuilder g = new GraphBuilder("sentikit-transformer");
@@ -384,7 +405,7 @@ final class TransformerModels {
         for (int l = 0; l < LAYERS; l++) {
             Layer layer = w.layers[l];
             String p = "layer" + l + "_";
-            String qkv = linear(g, p + "qkv", x, layer.qkvWeight, layer.qkvBias, 3 * h, h);
+            String qkv = linear(g, arithmetic, p + "qkv", x, layer.qkvWeight, layer.qkvBias, 3 * h, h);
             String split = g.node("Transpose", p + "qkv_heads", Map.of("perm", new int[] {2, 0, 3, 1, 4}),
                     g.node("Reshape", p + "qkv_5d", qkv, qkvShape)); // [3, B, heads, T, d]
             String q = g.node("Mul", p + "q_scaled", g.node("Gather", p + "q", Map.of("axis", 0), split, index[0]),
@@ -397,15 +418,16 @@ final class TransformerModels {
             String context = g.node("Reshape", p + "context", g.node("Transpose", p + "context_bthd",
                     Map.of("perm", new int[] {0, 2, 1, 3}), g.node("MatMul", p + "context_heads",
                             attentionProbabilities, v)), contextShape);
-            String attended = linear(g, p + "attention_output", context, layer.attentionOutWeight,
+            String attended = linear(g, arithmetic, p + "attention_output", context, layer.attentionOutWeight,
                     layer.attentionOutBias, h, h);
             x = layerNorm(g, p + "attention_norm", g.node("Add", p + "attention_residual", x, attended),
                     layer.attentionGamma, layer.attentionBeta, eps, two);
-            String inner = linear(g, p + "intermediate", x, layer.intermediateWeight, layer.intermediateBias,
+            String inner = linear(g, arithmetic, p + "intermediate", x, layer.intermediateWeight, layer.intermediateBias,
                     INTERMEDIATE, h);
             String gelu = g.node("Mul", p + "gelu", g.node("Mul", p + "gelu_x", inner, g.node("Add", p + "gelu_1p",
                     g.node("Erf", p + "gelu_erf", g.node("Div", p + "gelu_div", inner, sqrt2)), one)), half);
-            String out = linear(g, p + "output", gelu, layer.outputWeight, layer.outputBias, h, INTERMEDIATE);
+            String out = linear(g, arithmetic, p + "output", gelu, layer.outputWeight, layer.outputBias, h,
+                    INTERMEDIATE);
             x = layerNorm(g, p + "output_norm", g.node("Add", p + "output_residual", x, out), layer.outputGamma,
                     layer.outputBeta, eps, two);
         }
@@ -428,17 +450,65 @@ final class TransformerModels {
         return g.model(props);
     }
 
-    /** {@code x · Wᵀ + b} for W [out, in]: a MatMul with Wᵀ [in, out], as the trainer writes it. */
-    private static String linear(GraphBuilder g, String name, String x, float[] weight, float[] bias, int out,
-            int in) {
+    /** {@code x · Wᵀ + b} for W [out, in]: a MatMul with Wᵀ [in, out] in {@code arithmetic}, as the trainer writes it. */
+    private static String linear(GraphBuilder g, Arithmetic arithmetic, String name, String x, float[] weight,
+            float[] bias, int out, int in) {
         float[] transposed = new float[in * out];
         for (int o = 0; o < out; o++) {
             for (int i = 0; i < in; i++) {
                 transposed[i * out + o] = weight[o * in + i];
             }
         }
-        return g.node("Add", name, g.node("MatMul", name + "_product", x, g.floats(name + "_weight", transposed, in,
-                out)), g.floats(name + "_bias", bias, out));
+        if (arithmetic == Arithmetic.FLOAT) {
+            return g.node("Add", name, g.node("MatMul", name + "_product", x, g.floats(name + "_weight", transposed,
+                    in, out)), g.floats(name + "_bias", bias, out));
+        }
+        // int8 weights in [-64, 64], a scale per column
+        float[] scale = new float[out];
+        for (int i = 0; i < in; i++) {
+            for (int o = 0; o < out; o++) {
+                scale[o] = Math.max(scale[o], Math.abs(transposed[i * out + o]));
+            }
+        }
+        for (int o = 0; o < out; o++) {
+            scale[o] = scale[o] > 0 ? scale[o] / 64 : 1;
+        }
+        byte[] q = new byte[in * out];
+        for (int i = 0; i < in; i++) {
+            for (int o = 0; o < out; o++) {
+                q[i * out + o] = (byte) Math.round(transposed[i * out + o] / scale[o]);
+            }
+        }
+        String weights = g.int8(name + "_weight_int8", q, in, out);
+        String columnScale = g.floats(name + "_weight_scale", scale, out);
+        String negatedBias = g.floats(name + "_bias_negated", negate(bias), out);
+        if (arithmetic == Arithmetic.INT8_PER_TENSOR) {
+            String[] quantized = g.nodes("DynamicQuantizeLinear", new String[] {name + "_xq", name + "_xs",
+                    name + "_xz"}, x);
+            String product = g.node("MatMulInteger", name + "_int32", quantized[0], weights, quantized[2]);
+            return g.node("Sub", name, g.node("Mul", name + "_scaled", g.node("Cast", name + "_float",
+                    Map.of("to", FLOAT.getNumber()), product), g.node("Mul", name + "_scale", quantized[1],
+                    columnScale)), negatedBias);
+        }
+        String levels = g.scalar(name + "_levels", 127f);
+        String amax = g.node("Max", name + "_amax", g.node("ReduceMax", name + "_absmax",
+                Map.of("axes", new int[] {-1}, "keepdims", 1), g.node("Abs", name + "_abs", x)),
+                g.scalar(name + "_floor", 1e-12f));
+        String zeroPoint = g.uint8(name + "_zero_point", new byte[] {(byte) 128});
+        String xq = g.node("QuantizeLinear", name + "_xq", g.node("Mul", name + "_x_scaled", x,
+                g.node("Div", name + "_inverse", levels, amax)), g.scalar(name + "_one", 1f), zeroPoint);
+        String product = g.node("MatMulInteger", name + "_int32", xq, weights, zeroPoint);
+        return g.node("Sub", name, g.node("Mul", name + "_scaled", g.node("Cast", name + "_float",
+                Map.of("to", FLOAT.getNumber()), product), g.node("Mul", name + "_scale", g.node("Div",
+                        name + "_token_scale", amax, levels), columnScale)), negatedBias);
+    }
+
+    private static float[] negate(float[] a) {
+        float[] n = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            n[i] = -a[i];
+        }
+        return n;
     }
 
     /** LayerNorm written out: (y - mean) / Sqrt(mean((y - mean)²) + eps) · γ + β over the last axis. */

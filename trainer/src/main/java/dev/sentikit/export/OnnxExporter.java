@@ -32,12 +32,30 @@ public final class OnnxExporter {
     public static final double PARITY_TOLERANCE = 1e-4;
 
     /**
-     * The largest probability difference between an int8 file and the float32 export of the same checkpoint that
-     * export accepts, on every parity text. Rounding each weight to one of 255 levels per output channel moves a
-     * probability by about 0.01 at most on the zoo models (docs/benchmarks.md); ten times the dequantization
-     * step of one weight would already be an error in the graph.
+     * The largest probability difference between an int8-weights file ({@code --quantize int8-weights}) and the
+     * float32 export of the same checkpoint that export accepts, on every parity text. Rounding each weight to one of
+     * 255 levels per block moves a probability by 0.03 at most on the zoo models (docs/benchmarks.md); ten times the
+     * dequantization step of one weight would already be an error in the graph.
      */
-    public static final double INT8_TOLERANCE = 0.05;
+    public static final double INT8_WEIGHTS_TOLERANCE = 0.05;
+
+    /**
+     * The largest probability difference between an int8 file ({@code --quantize int8}: int8 compute) and the
+     * float32 export of the same checkpoint that export accepts on any one parity text. Quantizing each token's
+     * activations as well moves probabilities by 0.01 on average and by up to 0.12 (en, 1,872 validation texts) or
+     * 0.17 (zh, 5,255 test texts), mostly on texts near a decision boundary, so one text is held loosely and the mean
+     * tightly ({@link #INT8_MEAN_TOLERANCE}); accuracy itself is measured on the recorded test data
+     * (QuantizationCost).
+     */
+    public static final double INT8_TOLERANCE = 0.25;
+
+    /**
+     * The largest mean, over the parity texts, of each text's largest probability difference between an int8 file
+     * and its float32 export: three times the 0.010 to 0.014 measured on the zoo models' validation texts. A graph
+     * error is far above it: the bias of a fused int8 product scaled by the per-token scale (an ONNX Runtime 1.23
+     * kernel's order, met while writing this graph) changed a quarter of the labels.
+     */
+    public static final double INT8_MEAN_TOLERANCE = 0.03;
 
     /** Inputs at the edges of the encoder, checked beside the validation texts. */
     static final List<String> EDGE_TEXTS = List.of("", "   ", "!!!", "not good", "不好", "\uD83D\uDE00");
@@ -109,14 +127,19 @@ public final class OnnxExporter {
                 OnnxMl.ModelProto int8 = ModelGraphs.build(trained.block(), props, Versions.sentikit(), options);
                 bytes = int8.toByteArray();
                 float[][] reference = probabilities(fp32, texts, card.labels(), output + " (float32)");
-                quantized = compare(reference, card.labels(), bytes, texts, output.toString(), INT8_TOLERANCE);
+                boolean compute = options.quantization() == Architecture.Quantization.INT8;
+                quantized = compare(reference, card.labels(), bytes, texts, output.toString(),
+                        compute ? INT8_TOLERANCE : INT8_WEIGHTS_TOLERANCE,
+                        compute ? INT8_MEAN_TOLERANCE : Double.POSITIVE_INFINITY);
                 if (!quantized.passed()) {
                     throw new ExportException(String.format("refusing to write %s: the int8 graph moves a probability "
-                            + "by %.3g from the float32 one (tolerance %.2f), worst text: \"%s\"", output,
-                            quantized.maxProbabilityDifference(), quantized.tolerance(),
+                            + "by %.3g from the float32 one (tolerance %.2f), %.3g on average (tolerance %.2f); worst "
+                            + "text: \"%s\"", output, quantized.maxProbabilityDifference(), quantized.tolerance(),
+                            quantized.meanProbabilityDifference(), quantized.meanTolerance(),
                             abbreviate(quantized.worstText())));
                 }
-                quantization = QuantizationCost.measure(card, fp32, bytes, quantized, output.toString());
+                quantization = QuantizationCost.measure(card, fp32, bytes, quantized, options.quantization(),
+                        output.toString());
                 Map<String, Object> metrics = new java.util.LinkedHashMap<>(card.metrics());
                 metrics.put("quantization", quantization);
                 card = card.withMetrics(metrics);
@@ -190,24 +213,34 @@ public final class OnnxExporter {
 
     static ParityReport compare(float[][] expected, List<String> labels, byte[] onnx, List<String> texts,
             String source, double tolerance) throws ExportException {
+        return compare(expected, labels, onnx, texts, source, tolerance, Double.POSITIVE_INFINITY);
+    }
+
+    static ParityReport compare(float[][] expected, List<String> labels, byte[] onnx, List<String> texts,
+            String source, double tolerance, double meanTolerance) throws ExportException {
         AnalyzerOptions cpu = AnalyzerOptions.builder().optDevice("cpu").build();
         double worst = 0;
+        double sum = 0;
         String worstText = "";
         try (SentimentAnalyzer analyzer = SentimentAnalyzer.fromBytes(onnx, source, cpu)) {
             List<Sentiment> actual = analyzer.analyzeAll(texts);
             for (int i = 0; i < texts.size(); i++) {
+                double text = 0;
                 for (int l = 0; l < labels.size(); l++) {
                     double d = Math.abs(actual.get(i).score(labels.get(l)) - expected[i][l]);
                     if (!(d <= worst)) { // NaN counts as the worst
                         worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
                         worstText = texts.get(i);
                     }
+                    text = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(text, d);
                 }
+                sum += text;
             }
         } catch (ModelLoadException e) {
             throw new ExportException("the exported model does not load in ONNX Runtime: " + e.getMessage(), e);
         }
-        return new ParityReport(texts.size(), worst, tolerance, worstText);
+        return new ParityReport(texts.size(), worst, tolerance, worstText, texts.isEmpty() ? 0 : sum / texts.size(),
+                meanTolerance);
     }
 
     private static String abbreviate(String s) {

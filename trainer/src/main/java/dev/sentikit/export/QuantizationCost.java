@@ -1,5 +1,6 @@
 package dev.sentikit.export;
 
+import dev.sentikit.architecture.Architecture;
 import dev.sentikit.eval.SentimentEvaluation;
 import dev.sentikit.eval.SentimentEvaluator;
 import dev.sentikit.model.ModelCard;
@@ -26,12 +27,20 @@ final class QuantizationCost {
 
     private QuantizationCost() {}
 
-    static Map<String, Object> measure(ModelCard card, byte[] fp32, byte[] int8, ParityReport parity, String source)
-            throws ExportException {
+    static Map<String, Object> measure(ModelCard card, byte[] fp32, byte[] int8, ParityReport parity,
+            Architecture.Quantization quantization, String source) throws ExportException {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("weights", "int8 weight matrices and word embedding, a float32 scale per output channel");
+        if (quantization == Architecture.Quantization.INT8) {
+            m.put("compute", "int8: every weight product in integer arithmetic, activations quantized per token to "
+                    + "uint8 (zero point 128), weights int8 in [-64, 64] with a float32 scale per output column; "
+                    + "word embedding int8 with a scale per row; attention, norms and the classifier in float32");
+        } else {
+            m.put("weights", "int8 weight matrices and word embedding, a float32 scale per block of 32 rows of each "
+                    + "output column (per row for the embedding), computed in float32");
+        }
         m.put("parity_texts", parity.texts());
         m.put("max_probability_difference_vs_float32", parity.maxProbabilityDifference());
+        m.put("mean_probability_difference_vs_float32", parity.meanProbabilityDifference());
         Object test = card.metrics().get("test");
         if (!(test instanceof Map<?, ?> t) || !(t.get("data") instanceof String data)) {
             m.put("test", "not measured: the checkpoint records no test evaluation (trainer evaluate --record test)");

@@ -40,6 +40,14 @@ public final class OnnxGraphBuilder {
         graph.addOutput(valueInfo(name, type, dims));
     }
 
+    /**
+     * Declares the type and shape of an intermediate value (a {@code value_info} entry), for runtimes whose fusions
+     * need shapes that their own inference loses.
+     */
+    public void shape(String name, OnnxMl.TensorProto.DataType type, Object... dims) {
+        graph.addValueInfo(valueInfo(name, type, dims));
+    }
+
     private static OnnxMl.ValueInfoProto valueInfo(String name, OnnxMl.TensorProto.DataType type, Object... dims) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
         for (Object d : dims) {
@@ -69,6 +77,12 @@ public final class OnnxGraphBuilder {
     public String int8(String name, byte[] values, long... dims) {
         checkSize(name, values.length, dims);
         return initializer(name, OnnxMl.TensorProto.DataType.INT8, ByteString.copyFrom(values), dims);
+    }
+
+    /** A uint8 initializer, row-major (the bytes are the values, 0 to 255). */
+    public String uint8(String name, byte[] values, long... dims) {
+        checkSize(name, values.length, dims);
+        return initializer(name, OnnxMl.TensorProto.DataType.UINT8, ByteString.copyFrom(values), dims);
     }
 
     /** An int64 initializer, row-major. */

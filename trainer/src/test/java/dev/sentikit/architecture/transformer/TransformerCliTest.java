@@ -253,6 +253,6 @@ class TransformerCliTest {
         Run badQuantize = run("export", "--model", runDir.toString(), "--output", file.toString(), "--quantize",
                 "int4");
         assertEquals(1, badQuantize.code());
-        assertTrue(badQuantize.err().contains("--quantize must be int8 (or none), got 'int4'"), badQuantize.err());
+        assertTrue(badQuantize.err().contains("--quantize must be int8, int8-weights or none, got 'int4'"), badQuantize.err());
     }
 }

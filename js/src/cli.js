@@ -1,4 +1,4 @@
-// `sentikit`: the JavaScript twin of `bin/sentiment` (samples' SentimentCli). Analyzes texts and prints one JSON
+// `sentikit`: the JavaScript twin of `bin/sentiment` (cli's SentimentCli). Analyzes texts and prints one JSON
 // object per text, in input order, exactly as the Java CLI prints it:
 //   {"text":…,"label":…,"score":…,"scores":{label:probability,…}}
 // with "explanation":[{"token":…,"contribution":…},…] added under --explain. --input reads one text per line, with

@@ -1,7 +1,7 @@
 // The page in a real browser: headless Chromium (the system's, driven by puppeteer-core) loads dist/ from a static
 // file server, loads zoo models with onnxruntime-web, analyzes texts typed into it, and shows probabilities that
 // are Java's within 1e-4: for the en model those of ../node/test-vectors.json (written by Java's NodeTestVectors),
-// for the others those Java wrote to target/js-parity (bin/sample JsParityVectors target/js-parity). A screenshot
+// for the others those Java wrote to target/js-parity (bin/test-vectors JsParityVectors target/js-parity). A screenshot
 // goes to dist/page.png, or to SENTIKIT_SCREENSHOT. Without Chromium the test is skipped, saying so
 // (SENTIKIT_REQUIRE_CHROMIUM=1 makes that an error); so is a model whose probabilities Java has not written
 // (SENTIKIT_REQUIRE_JAVA_PARITY=1 makes that an error). .ci/run sets both.
@@ -110,7 +110,7 @@ test('the page shows Java\'s probabilities for the zoo models, in headless Chrom
       await t.test(model, async (st) => {
         const java = javas(model);
         if (java === null) {
-          missingInput(st, `Java's probabilities for ${model} are not here (bin/sample JsParityVectors `
+          missingInput(st, `Java's probabilities for ${model} are not here (bin/test-vectors JsParityVectors `
             + 'target/js-parity)');
           return;
         }

@@ -1,9 +1,30 @@
-# Shared by bin/trainer and bin/sentiment: build the module (and what it needs) when its classes are missing or
-# older than any source or pom, then run its main class on the class path Maven wrote to target/classpath.txt.
+# Shared by bin/trainer, bin/sentiment, bin/sample and bin/test-vectors: build the module (and what it needs) when its
+# classes are missing or older than any source or pom, then run its main class on the class path Maven wrote to
+# target/classpath.txt.
 sentikit_run() {
   local module="$1" main="$2"
   shift 2
-  local cp_file="$root/$module/target/classpath.txt"
+  sentikit_build "$module" "$root/$module/target/classpath.txt"
+  sentikit_utf8_locale
+  exec java ${SENTIKIT_JAVA_OPTS:-} -cp "$root/$module/target/classes:$(cat "$root/$module/target/classpath.txt")" "$main" "$@"
+}
+
+# sentikit_run_test MODULE MAIN ARGS...: the same for a main class of the module's test code, on its test class path
+# (target/test-classpath.txt, written by the module's build).
+sentikit_run_test() {
+  local module="$1" main="$2"
+  shift 2
+  local cp_file="$root/$module/target/test-classpath.txt"
+  sentikit_build "$module" "$cp_file"
+  sentikit_utf8_locale
+  exec java ${SENTIKIT_JAVA_OPTS:-} -cp "$root/$module/target/test-classes:$root/$module/target/classes:$(cat "$cp_file")" \
+    "$main" "$@"
+}
+
+# sentikit_build MODULE CLASSPATH_FILE: mvn install -DskipTests (which compiles the tests too) of the module and what
+# it needs, unless the module's last build is newer than every source and pom and wrote CLASSPATH_FILE.
+sentikit_build() {
+  local module="$1" cp_file="$2"
   local stamp="$root/$module/target/.sentikit-built"
   if [[ ! -f "$stamp" || ! -f "$cp_file" ]] || [[ -n "$(find "$root" \( -name .git -o -name target -o -name node_modules \) -prune -o \
       \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]]; then
@@ -19,8 +40,6 @@ sentikit_run() {
     rm -f "$log"
     touch "$stamp"
   fi
-  sentikit_utf8_locale
-  exec java ${SENTIKIT_JAVA_OPTS:-} -cp "$root/$module/target/classes:$(cat "$cp_file")" "$main" "$@"
 }
 
 # sentikit_utf8_locale: Java decodes its command line (and file names) in the character set of the locale it starts

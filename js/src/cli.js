@@ -1,4 +1,4 @@
-// `sentikit`: the JavaScript twin of `bin/sentiment` (samples' SentimentCli). Analyzes texts and prints one JSON
+// `sentikit`: the JavaScript twin of `bin/sentiment` (cli's SentimentCli). Analyzes texts and prints one JSON
 // object per text, in input order, exactly as the Java CLI prints it:
 //   {"text":…,"label":…,"score":…,"scores":{label:probability,…},
 //    "read":{"how":…,"tokens_read":…,"tokens":…,"windows":…,"chars_cut":…}}

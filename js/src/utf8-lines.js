@@ -1,4 +1,4 @@
-// The input of `sentikit --input`: UTF-8 bytes read as the Java CLI reads them (samples' Utf8Input), so that one
+// The input of `sentikit --input`: UTF-8 bytes read as the Java CLI reads them (cli's Utf8Input), so that one
 // bad byte costs one line, not the run, and the same text and the same report come out. Each byte sequence that is
 // not UTF-8 becomes one U+FFFD, cut as Java's UTF-8 decoder cuts malformed input (a UTF-8-encoded surrogate,
 // ED A0 80, is one sequence; a sequence cut short by the end of the input is one); lines end at LF, CRLF or CR, and

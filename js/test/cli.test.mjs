@@ -1,5 +1,5 @@
-// The `sentikit` command against `bin/sentiment` (samples' SentimentCli): the runs that Java recorded
-// (dev.sentikit.samples.JsParityVectors, DIR/cli/cases.json) give the same exit status, the same JSON lines (fields,
+// The `sentikit` command against `bin/sentiment` (cli's SentimentCli): the runs that Java recorded
+// (dev.sentikit.sentiment.JsParityVectors, DIR/cli/cases.json) give the same exit status, the same JSON lines (fields,
 // order and text the same, numbers within 1e-5) and the same report of bad input lines; and Java's UTF-8 decoder
 // (DIR/utf8.json) and the JavaScript one cut bad bytes alike. Without the Java vectors those tests are skipped,
 // saying so, or fail under SENTIKIT_REQUIRE_JAVA_PARITY=1 (as in .ci/run); the others need no Java.
@@ -78,7 +78,7 @@ function missingInput(t, why) {
 
 const casesFile = path.join(dir, 'cli', 'cases.json');
 const recorded = existsSync(casesFile) ? JSON.parse(readFileSync(casesFile, 'utf8')) : null;
-const noJava = recorded ? false : `skipped: no ${casesFile}; write it with \`bin/sample JsParityVectors target/js-parity\``;
+const noJava = recorded ? false : `skipped: no ${casesFile}; write it with \`bin/test-vectors JsParityVectors target/js-parity\``;
 if (noJava) {
   if (process.env.SENTIKIT_REQUIRE_JAVA_PARITY === '1') {
     throw new Error(`SENTIKIT_REQUIRE_JAVA_PARITY is set, but ${noJava}`);
@@ -97,7 +97,7 @@ test('sentikit prints what bin/sentiment prints', { skip: noJava }, async (t) =>
     await t.test(c.name, async (st) => {
       if (c.utf8_input && !recorded.java_has_strict) {
         missingInput(st, 'the Java CLI that wrote these vectors predates the handling of bad bytes (--strict, '
-          + 'U+FFFD); write them again with `bin/sample JsParityVectors target/js-parity`');
+          + 'U+FFFD); write them again with `bin/test-vectors JsParityVectors target/js-parity`');
         return;
       }
       const args = c.args.map((a) => a.replaceAll('{dir}', where));
@@ -120,7 +120,7 @@ test('sentikit prints what bin/sentiment prints', { skip: noJava }, async (t) =>
 test('bad bytes are cut as Java\'s UTF-8 decoder cuts them', (t) => {
   const file = path.join(dir, 'utf8.json');
   if (!existsSync(file)) {
-    missingInput(t, `no ${file}; write it with \`bin/sample JsParityVectors target/js-parity\``);
+    missingInput(t, `no ${file}; write it with \`bin/test-vectors JsParityVectors target/js-parity\``);
     return;
   }
   const cases = JSON.parse(readFileSync(file, 'utf8'));

@@ -1,10 +1,10 @@
-// The JavaScript encoder and analyzer against the Java ones, on what Java wrote (dev.sentikit.samples.JsParityVectors):
+// The JavaScript encoder and analyzer against the Java ones, on what Java wrote (dev.sentikit.sentiment.JsParityVectors):
 // for every zoo model, the same ids on every text (shared-corpus samples, odd and random texts, a sweep of every
 // code point of planes 0 to 2 and more), the same coverage of a read once and the same windows of a read in at most
 // 3, and probabilities within 1e-5; and NFKC and NFD of every code point as Java's.
 //
 // Java writes the vectors (from the repository root, after a build):
-//   bin/sample JsParityVectors target/js-parity
+//   bin/test-vectors JsParityVectors target/js-parity
 // SENTIKIT_JAVA_PARITY names another directory. Without the vectors the tests are skipped, saying so, or fail under
 // SENTIKIT_REQUIRE_JAVA_PARITY=1 (as in .ci/run).
 import { test } from 'node:test';
@@ -24,7 +24,7 @@ const WINDOWS = 3;
 const MODELS = ['en', 'en-lite', 'zh', 'zh-lite'];
 const missing = MODELS.filter((m) => !existsSync(path.join(dir, `${m}.jsonl`)));
 const skip = missing.length > 0
-  ? `skipped: no Java vectors for ${missing.join(', ')} in ${dir}; write them with \`bin/sample JsParityVectors `
+  ? `skipped: no Java vectors for ${missing.join(', ')} in ${dir}; write them with \`bin/test-vectors JsParityVectors `
     + 'target/js-parity` from the repository root'
   : false;
 if (skip) {
@@ -55,7 +55,7 @@ for (const name of MODELS) {
     assert.equal(cases.length, header.scored + header.unscored, 'the file is cut short');
     const bytes = readFileSync(path.join(root, header.model));
     assert.equal(createHash('sha256').update(bytes).digest('hex'), header.model_sha256,
-      `${header.model} changed since the vectors were written: write them again (bin/sample JsParityVectors ...)`);
+      `${header.model} changed since the vectors were written: write them again (bin/test-vectors JsParityVectors ...)`);
     const analyzer = await SentimentAnalyzer.load(bytes, { maxBatchSize: 32 });
     try {
       assert.deepEqual(analyzer.labels, header.labels);
@@ -71,7 +71,7 @@ for (const name of MODELS) {
 
       // How each text is read: the coverage of a read once, and the windows of a read in at most WINDOWS.
       assert.ok(cases.every((c) => Array.isArray(c.read)), 'the vectors say nothing of how a text is read: they '
-        + 'predate coverage; write them again (bin/sample JsParityVectors target/js-parity)');
+        + 'predate coverage; write them again (bin/test-vectors JsParityVectors target/js-parity)');
       const misread = [];
       let windowed = 0;
       for (const c of cases) {
@@ -123,7 +123,7 @@ for (const name of MODELS) {
 test('NFKC and NFD of every code point are Java\'s', (t) => {
   const file = path.join(dir, 'normalization.json');
   if (!existsSync(file)) {
-    missingInput(t, `no ${file}; write it with \`bin/sample JsParityVectors target/js-parity\``);
+    missingInput(t, `no ${file}; write it with \`bin/test-vectors JsParityVectors target/js-parity\``);
     return;
   }
   const java = JSON.parse(readFileSync(file, 'utf8'));

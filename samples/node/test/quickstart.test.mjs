@@ -30,7 +30,7 @@ function assertJavas(result, c) {
 test('the model file is the one the vectors were written for', () => {
   const sha256 = createHash('sha256').update(readFileSync(modelFile)).digest('hex');
   assert.equal(sha256, vectors.model_sha256,
-    `${vectors.model} changed since test-vectors.json was written: run bin/sample NodeTestVectors samples/node/test-vectors.json`);
+    `${vectors.model} changed since test-vectors.json was written: run bin/test-vectors NodeTestVectors samples/node/test-vectors.json`);
 });
 
 test('raw text gives Java\'s ids and probabilities, one at a time and all together', async () => {

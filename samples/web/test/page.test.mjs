@@ -1,7 +1,7 @@
 // The page in a real browser: headless Chromium (the system's, driven by puppeteer-core) loads dist/ from a static
 // file server, loads zoo models with onnxruntime-web, analyzes texts typed into it, and shows probabilities that
 // are Java's within 1e-4: for the en model those of ../node/test-vectors.json (written by Java's NodeTestVectors),
-// for the others those Java wrote to target/js-parity (bin/sample JsParityVectors target/js-parity); for the int8 files
+// for the others those Java wrote to target/js-parity (bin/test-vectors JsParityVectors target/js-parity); for the int8 files
 // of the zoo transformers (en-int8, zh-int8, offered where Java wrote them to target/js-parity/int8 with
 // dev.sentikit.bench.Int8ParityVectors), Java's int8 probabilities within 1e-4 and the float32 files' within the
 // exporter's int8 tolerances (0.25 on a text, 0.03 on average); and a long text, read once and in windows, with what
@@ -200,7 +200,7 @@ test('the page shows Java\'s probabilities for the zoo models, in headless Chrom
         if (java === null) {
           missingInput(st, `Java's probabilities for ${model} are not here (`
             + (model.endsWith('-int8') ? 'dev.sentikit.bench.Int8ParityVectors target/js-parity/int8'
-              : 'bin/sample JsParityVectors target/js-parity') + ')');
+              : 'bin/test-vectors JsParityVectors target/js-parity') + ')');
           return;
         }
         await loadModel(page, model);
@@ -230,10 +230,11 @@ test('the page shows Java\'s probabilities for the zoo models, in headless Chrom
     const review = `${'The plot was slow and the acting stiff. '.repeat(40)}Still, the ending made it all worth it: a `
       + 'wonderful, moving film that I loved.';
     const cut = javaRun('en-lite long texts', review);
-    await t.test('a long text says how it was read: cut as the model says, or in windows', {
-      skip: cut === null ? 'skipped: Java\'s runs of long texts are not here (bin/sample JsParityVectors target/js-parity)'
-        : false,
-    }, async () => {
+    await t.test('a long text says how it was read: cut as the model says, or in windows', async (st) => {
+      if (cut === null) {
+        missingInput(st, 'Java\'s runs of long texts are not here (bin/test-vectors JsParityVectors target/js-parity)');
+        return;
+      }
       const expectShown = (s, java, what) => {
         assert.equal(s.label, java.label, `${what}: the label`);
         s.bars.forEach((b) => assert.ok(Math.abs(Number.parseFloat(b.shown) / 100 - java.scores[b.label]) <= TOLERANCE,

@@ -11,8 +11,8 @@ import java.util.Objects;
  * <p>The contribution of a token is {@code p(label | text) − p(label | text without that token)}: positive when
  * the token pushes the model towards {@code label}, negative when it pushes away. Contributions are measured one
  * token at a time (leave one token out), so they need not add up to anything: two words that each suffice for a
- * label each get a small contribution. See {@link SentimentAnalyzer#explain(String, String)} for how the texts
- * without a token are built.
+ * label each get a small contribution. See {@link SentimentAnalyzer#explain(String, String)} for how the variants
+ * without a token are made.
  *
  * @param text the text explained
  * @param label the label explained

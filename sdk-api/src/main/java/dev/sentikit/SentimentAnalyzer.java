@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SortedSet;
@@ -61,21 +60,21 @@ public interface SentimentAnalyzer extends AutoCloseable {
      * @throws IllegalStateException if the analyzer is closed
      */
     default Explanation explain(String text) {
-        return explain(this, text, null);
+        return Explainer.explain(this, text, null);
     }
 
     /**
      * Explains how much each token of {@code text} adds to the probability of {@code label}, by leaving one
      * token out at a time: the contribution of token {@code i} is {@code p(label | text) − p(label | variant i)}.
      *
-     * <p>The tokens are the model's own ({@link TextEncoder#tokenize(String, dev.sentikit.text.EncoderSpec)} with
-     * the card's encoder). Variant {@code i} is the other tokens joined by single spaces, so it is an
-     * approximation of the text without token {@code i}: the tokens are already normalized (and usually
-     * lower-cased), spacing and punctuation attachment are not those of the text, and, for models with bigrams,
-     * removing a token also removes its two bigrams and adds one that joins its neighbours. The text and its
-     * {@code n} variants are analyzed in one {@link #analyzeAll(List)} call, so the cost is that of a batch of
-     * {@code n + 1} texts, each of at most {@code n} tokens ({@code n} is at most the encoder's
-     * {@code max_tokens}). A text without tokens gets an empty list.
+     * <p>The tokens are the ones the model's encoder reads ({@link TextEncoder#tokenize(String)}), normalized as
+     * it normalizes them (and usually lower-cased). Variant {@code i} is the encoder's ids of the same tokens
+     * without token {@code i} ({@link TextEncoder#encodeTokens}), an approximation of the text without it: for
+     * models with bigrams, leaving a token out also drops its two bigrams and adds the one that joins its
+     * neighbours. The text and its {@code n} variants run as one batch of {@code n + 1} rows of ids, each of at most
+     * {@code n} tokens ({@code n} is at most the encoder's {@code max_tokens}); a text longer than the model reads
+     * is explained as the model reads it once. A text without tokens gets an empty list. The engine must run ids
+     * ({@link dev.sentikit.spi.EncodedAnalyzer}, as runtime-onnx does); the algorithm is {@code Explainer}'s.
      *
      * @param label the label to explain, one of {@link #labels()}
      * @throws NullPointerException if {@code text} or {@code label} is null
@@ -87,7 +86,7 @@ public interface SentimentAnalyzer extends AutoCloseable {
         if (!labels().contains(label)) {
             throw new IllegalArgumentException("unknown label '" + label + "'; the model's labels are " + labels());
         }
-        return explain(this, text, label);
+        return Explainer.explain(this, text, label);
     }
 
     /** Frees the model's native memory. Throws nothing; later calls do nothing. */
@@ -212,36 +211,6 @@ public interface SentimentAnalyzer extends AutoCloseable {
     /** Loads the default model, the English zoo model {@code en}. */
     static SentimentAnalyzer defaultModel() throws ModelLoadException {
         return fromZoo("en");
-    }
-
-    /** Leave-one-token-out over the batch path; {@code label} null explains the predicted label. */
-    private static Explanation explain(SentimentAnalyzer analyzer, String text, String label) {
-        Objects.requireNonNull(text, "text");
-        List<String> tokens = TextEncoder.tokenize(text, analyzer.card().encoder());
-        List<String> batch = new ArrayList<>(tokens.size() + 1);
-        batch.add(text);
-        StringBuilder variant = new StringBuilder();
-        for (int leftOut = 0; leftOut < tokens.size(); leftOut++) {
-            variant.setLength(0);
-            for (int t = 0; t < tokens.size(); t++) {
-                if (t != leftOut) {
-                    if (variant.length() > 0) {
-                        variant.append(' ');
-                    }
-                    variant.append(tokens.get(t));
-                }
-            }
-            batch.add(variant.toString());
-        }
-        List<Sentiment> results = analyzer.analyzeAll(batch);
-        String explained = label == null ? results.get(0).label() : label;
-        double probability = results.get(0).score(explained);
-        List<Explanation.TokenContribution> contributions = new ArrayList<>(tokens.size());
-        for (int t = 0; t < tokens.size(); t++) {
-            contributions.add(new Explanation.TokenContribution(t, tokens.get(t),
-                    probability - results.get(t + 1).score(explained)));
-        }
-        return new Explanation(text, explained, probability, contributions);
     }
 
     /** Reads a model to its end, refusing more than {@link ModelFormat#MAX_MODEL_BYTES} bytes. */

@@ -86,7 +86,7 @@ class CliDistributionIT {
         Set<String> lib = jars(home.resolve("lib"));
         Set<String> trainer = jars(home.resolve("lib/trainer"));
         for (String expected : List.of("sdk-api-" + version + ".jar", "runtime-onnx-" + version + ".jar",
-                "samples-" + version + ".jar", "sentikit-model-en-" + version + ".jar",
+                "sentiment-cli-" + version + ".jar", "sentikit-model-en-" + version + ".jar",
                 "sentikit-model-en-lite-" + version + ".jar", "sentikit-model-zh-" + version + ".jar",
                 "sentikit-model-zh-lite-" + version + ".jar")) {
             assertTrue(lib.contains(expected), "lib/ lacks " + expected + ": " + lib);
@@ -104,7 +104,7 @@ class CliDistributionIT {
         List<String> unlisted = new ArrayList<>();
         for (String jar : union(lib, trainer)) {
             boolean ours = jar.endsWith("-" + version + ".jar") && (jar.startsWith("sentikit-model-")
-                    || Set.of("sdk-api", "runtime-onnx", "samples", "trainer")
+                    || Set.of("sdk-api", "runtime-onnx", "sentiment-cli", "trainer")
                             .contains(jar.substring(0, jar.length() - version.length() - 5)));
             if (!ours && !thirdParty.contains("`" + jar + "`")) {
                 unlisted.add(jar);

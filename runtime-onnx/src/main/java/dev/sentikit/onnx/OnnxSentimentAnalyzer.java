@@ -19,6 +19,7 @@ import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
 import dev.sentikit.model.ModelCard;
 import dev.sentikit.model.ModelFormat;
+import dev.sentikit.spi.EncodedAnalyzer;
 import dev.sentikit.text.Coverage;
 import dev.sentikit.text.EncodedText;
 import dev.sentikit.text.Scripts;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * takes the write side, so closing while calls are in flight waits for them instead of freeing native memory
  * under them; calls that start after the close throw {@link IllegalStateException}.
  */
-final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
+final class OnnxSentimentAnalyzer implements SentimentAnalyzer, EncodedAnalyzer {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxSentimentAnalyzer.class);
 
@@ -483,6 +484,61 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
                 Rows rows = encode(all, from, n);
                 float[][] probabilities = new float[rows.count][];
                 run(plan(rows), probabilities);
+                combine(rows, probabilities, from, out);
+            }
+            return Collections.unmodifiableList(Arrays.asList(out));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<Sentiment> analyzeEncoded(List<int[]> given) {
+        Objects.requireNonNull(given, "rows must not be null");
+        // A private copy: the caller's list may change while we run.
+        int[][] all = given.toArray(new int[0][]);
+        int longest = encoder.spec().maxSequenceLength();
+        int idSpace = encoder.idSpace();
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == null) {
+                throw new NullPointerException("rows[" + i + "] is null; every row must be non-null");
+            }
+            if (all[i].length > longest) {
+                throw new IllegalArgumentException("rows[" + i + "] has " + all[i].length + " ids; the model reads "
+                        + longest + " at most");
+            }
+            for (int id : all[i]) {
+                if (id < 1 || id >= idSpace) {
+                    throw new IllegalArgumentException("rows[" + i + "] holds the id " + id + ", outside the model's "
+                            + "ids 1.." + (idSpace - 1));
+                }
+            }
+        }
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            Sentiment[] out = new Sentiment[all.length];
+            for (int from = 0; from < all.length; from += maxBatchSize) {
+                int n = Math.min(all.length - from, maxBatchSize);
+                int capacity = 0;
+                for (int i = 0; i < n; i++) {
+                    capacity += all[from + i].length;
+                }
+                Rows rows = new Rows(n, capacity);
+                int used = 0;
+                for (int i = 0; i < n; i++) {
+                    int[] row = all[from + i];
+                    for (int j = 0; j < row.length; j++) {
+                        rows.ids[used + j] = row[j];
+                    }
+                    rows.start[i] = used;
+                    rows.length[i] = row.length;
+                    rows.text[i] = i;
+                    used += row.length;
+                }
+                rows.count = n;
+                float[][] probabilities = new float[n][];
+                runBatch(rows, probabilities);
                 combine(rows, probabilities, from, out);
             }
             return Collections.unmodifiableList(Arrays.asList(out));
@@ -929,6 +985,12 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer {
     @Override
     public ModelCard card() {
         return metadata.card();
+    }
+
+    /** The model's encoder; still answers after {@link #close()} (no native memory is involved). */
+    @Override
+    public TextEncoder encoder() {
+        return encoder;
     }
 
     /** The device the model runs on: {@link Device#CPU} or {@code cuda:N}, never {@code auto}. */

@@ -2,6 +2,9 @@ package dev.sentikit.samples;
 
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
+import dev.sentikit.sentiment.Cli;
+import dev.sentikit.sentiment.ModelOptions;
+import dev.sentikit.sentiment.Utf8Input;
 import java.io.BufferedWriter;
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -1,8 +1,11 @@
 package dev.sentikit.samples;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
 import dev.sentikit.export.OnnxExporter;
+import dev.sentikit.sentiment.Cli;
+import dev.sentikit.server.ResultJson;
 import dev.sentikit.train.Checkpoint;
 import dev.sentikit.train.Examples;
 import dev.sentikit.train.SentimentTrainer;
@@ -43,6 +46,8 @@ import picocli.CommandLine.Parameters;
         description = "Trains a model on a labelled file (TSV label<TAB>text, or CSV/JSONL with label and text "
                 + "columns), exports it to one ONNX file and analyzes TEXTs with that file.")
 public final class TrainAndExport implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "The labelled data.")
     Path data;
@@ -118,7 +123,7 @@ public final class TrainAndExport implements Callable<Integer> {
         try (SentimentAnalyzer analyzer = SentimentAnalyzer.load(output)) {
             List<Sentiment> results = analyzer.analyzeAll(inputs);
             for (int i = 0; i < inputs.size(); i++) {
-                out.println(SentimentCli.jsonLine(inputs.get(i), results.get(i)));
+                out.println(JSON.writeValueAsString(ResultJson.result(inputs.get(i), results.get(i))));
             }
         }
         out.flush();

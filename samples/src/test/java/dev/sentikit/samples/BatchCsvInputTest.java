@@ -1,12 +1,13 @@
 package dev.sentikit.samples;
 
-import static dev.sentikit.samples.SentimentCliInputTest.bytes;
+import static dev.sentikit.sentiment.CliProcess.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
+import dev.sentikit.sentiment.CliProcess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;

@@ -77,4 +77,49 @@ class CsvTest {
         assertEquals("plain,\"a,b\",\"say \"\"x\"\"\",\"two\nlines\",\"cr\r\",, spaced \r\n", out.toString());
         assertEquals(List.of(fields), parse(out.toString()));
     }
+
+    /**
+     * A record is returned once its line end is read, without reading further: from a pipe whose writer pauses,
+     * the rows before the pause are scored at once (Jackson ends a record only when it has seen what follows).
+     */
+    @Test
+    void aRecordEndsAtItsLineEndWithoutWaitingForMoreInput() throws IOException {
+        java.io.Reader paused = new java.io.Reader() {
+            private final StringReader first = new StringReader("id,text\n1,\"a, b\"\n2,c\n");
+            private boolean drained;
+
+            @Override
+            public int read(char[] buffer, int offset, int length) throws IOException {
+                int n = first.read(buffer, offset, length);
+                if (n > 0) {
+                    return n;
+                }
+                if (drained) {
+                    return -1;
+                }
+                throw new IllegalStateException("read past the pause: the writer has not sent more yet");
+            }
+
+            @Override
+            public void close() {
+                drained = true;
+            }
+        };
+        try (Csv.Reader reader = new Csv.Reader(paused, "in.csv")) {
+            assertEquals(List.of("id", "text"), reader.next());
+            assertEquals(List.of("1", "a, b"), reader.next());
+            assertEquals(List.of("2", "c"), reader.next());
+            assertEquals(3, reader.recordLine());
+            assertEquals(3, reader.endLine());
+            assertEquals(false, reader.ready(), "nothing more is there to read");
+        }
+    }
+
+    @Test
+    void aRecordLongerThanTheLimitIsAnErrorWithItsLine() {
+        String huge = "x".repeat(Csv.MAX_RECORD_CHARS + 1);
+        Csv.CsvException e = assertThrows(Csv.CsvException.class, () -> parse("a,b\n1,2\n3,\"" + huge + "\"\n"));
+        assertEquals("in.csv line 3: the record is longer than " + Csv.MAX_RECORD_CHARS + " characters; is a quote "
+                + "left open on that line?", e.getMessage());
+    }
 }

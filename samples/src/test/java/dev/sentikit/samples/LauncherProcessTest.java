@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sentikit.SentikitVersion;
+import dev.sentikit.sentiment.CliProcess;
+import dev.sentikit.sentiment.SentimentCli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,10 +25,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The repository's {@code bin/sentiment}, {@code bin/sample} and {@code bin/trainer}, run as a user runs them, each
- * in its own process. They run from a copy of {@code bin/} in a folder that stands for the repository: its
- * {@code samples/target} and {@code trainer/target} hold the build's stamp and a {@code classpath.txt} naming this
- * test's class path, so the scripts start Java at once, without a Maven build.
+ * The repository's {@code bin/sentiment}, {@code bin/sample}, {@code bin/test-vectors} and {@code bin/trainer}, run
+ * as a user runs them, each in its own process. They run from a copy of {@code bin/} in a folder that stands for the
+ * repository: its {@code cli/target}, {@code samples/target} and {@code trainer/target} hold the build's stamp and a
+ * {@code classpath.txt} (and {@code test-classpath.txt}) naming this test's class path, so the scripts start Java at
+ * once, without a Maven build.
  */
 class LauncherProcessTest {
 
@@ -42,13 +45,14 @@ class LauncherProcessTest {
     static void repository() throws IOException {
         Path bin = Files.createDirectories(root.resolve("bin"));
         Path source = Path.of(System.getProperty("sentikit.root.dir", "..")).resolve("bin");
-        for (String script : List.of("_launcher.sh", "sentiment", "sample", "trainer")) {
+        for (String script : List.of("_launcher.sh", "sentiment", "sample", "test-vectors", "trainer")) {
             Files.copy(source.resolve(script), bin.resolve(script));
             Files.setPosixFilePermissions(bin.resolve(script), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        for (String module : List.of("samples", "trainer")) {
+        for (String module : List.of("cli", "samples", "trainer")) {
             Path target = Files.createDirectories(root.resolve(module).resolve("target"));
             Files.writeString(target.resolve("classpath.txt"), System.getProperty("java.class.path"));
+            Files.writeString(target.resolve("test-classpath.txt"), System.getProperty("java.class.path"));
             Files.writeString(target.resolve(".sentikit-built"), "");
         }
     }
@@ -161,20 +165,23 @@ class LauncherProcessTest {
     }
 
     /**
-     * Every program of {@code bin/sample} answers {@code --help} with its usage and {@code --version} with the
-     * versions, status 0, without doing its work: no model loaded, no file written (NodeTestVectors once wrote a
-     * file named --version).
+     * Every program of {@code bin/sample} and {@code bin/test-vectors} answers {@code --help} with its usage and
+     * {@code --version} with the versions, status 0, without doing its work: no model loaded, no file written
+     * (NodeTestVectors once wrote a file named --version).
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"QuickStart", "BatchCsv", "TrainAndExport", "NodeTestVectors", "JsParityVectors"})
-    void everySampleAnswersHelpAndVersion(String name, @TempDir Path dir) throws Exception {
+    @ValueSource(strings = {"sample QuickStart", "sample BatchCsv", "sample TrainAndExport",
+        "test-vectors NodeTestVectors", "test-vectors JsParityVectors"})
+    void everySampleAnswersHelpAndVersion(String scriptAndName, @TempDir Path dir) throws Exception {
+        String scriptName = scriptAndName.substring(0, scriptAndName.indexOf(' '));
+        String name = scriptAndName.substring(scriptAndName.indexOf(' ') + 1);
         for (String option : List.of("--help", "-h")) {
-            Result help = run(dir, Map.of(), script("sample", name, option));
+            Result help = run(dir, Map.of(), script(scriptName, name, option));
             assertEquals(0, help.code(), help.describe());
             assertTrue(help.out().startsWith("Usage: " + name), help.describe());
         }
         for (String option : List.of("--version", "-V")) {
-            Result version = run(dir, Map.of(), script("sample", name, option));
+            Result version = run(dir, Map.of(), script(scriptName, name, option));
             assertEquals(0, version.code(), version.describe());
             List<String> lines = version.out().lines().toList();
             assertEquals(name + ": Sentikit " + SentikitVersion.get(), lines.get(0), version.describe());
@@ -198,15 +205,20 @@ class LauncherProcessTest {
     @Test
     void theSamplesTestedAreThoseBinSampleRuns(@TempDir Path dir) throws Exception {
         String script = Files.readString(root.resolve("bin/sample"));
-        assertTrue(script.contains("samples=(QuickStart BatchCsv TrainAndExport NodeTestVectors JsParityVectors)"),
+        assertTrue(script.contains("samples=(QuickStart BatchCsv TrainAndExport)"),
                 "bin/sample runs other samples than this test checks");
         Result help = run(dir, Map.of(), script("sample", "--help"));
         assertEquals(0, help.code(), help.describe());
         assertTrue(help.out().startsWith("usage: bin/sample NAME [ARGS...], NAME one of: QuickStart BatchCsv "
-                + "TrainAndExport NodeTestVectors JsParityVectors"), help.describe());
+                + "TrainAndExport"), help.describe());
         Result unknown = run(dir, Map.of(), script("sample", "QuickStar"));
         assertEquals(2, unknown.code(), unknown.describe());
         assertTrue(unknown.err().startsWith("usage: bin/sample NAME"), unknown.describe());
+        String writers = Files.readString(root.resolve("bin/test-vectors"));
+        assertTrue(writers.contains("writers=(JsParityVectors NodeTestVectors)"),
+                "bin/test-vectors runs other writers than this test checks");
+        Result notASample = run(dir, Map.of(), script("sample", "JsParityVectors"));
+        assertEquals(2, notASample.code(), "the vectors' writers are test code, not samples: " + notASample.describe());
     }
 
     /**

@@ -78,6 +78,20 @@ public interface TextEncoder {
     int[] encode(String text);
 
     /**
+     * The ids of a sequence of tokens as {@link #tokenize} gives them, each mapped as it is (not normalized or split
+     * again), in order, and cut as the spec's {@link Truncation} cuts a text's tokens: for the words scheme each
+     * token's id, then, with bigrams, the bigram of each token and the next; for WordPiece {@code [CLS]}, each
+     * word's pieces (a special token its own id), {@code [SEP]}. For the tokens of a text read whole, the ids
+     * {@link #encode} gives the text; with some of them left out, the ids of the text without them: the other
+     * tokens' ids, and with bigrams the bigrams of the tokens that are then next to each other (leaving out token
+     * {@code i} drops its two bigrams and adds the one of its neighbours). That is what
+     * {@code SentimentAnalyzer.explain} runs, and what encoding the remaining tokens joined by spaces gives.
+     *
+     * @throws NullPointerException if {@code tokens} or one of them is null
+     */
+    int[] encodeTokens(List<String> tokens);
+
+    /**
      * Encodes one text straight into {@code out}, from {@code offset}: the ids that {@link #encode} returns,
      * without padding. Returns how many ids were written. When fewer than that many places are left after
      * {@code offset}, writes nothing and returns minus the number needed, so that the caller can grow its array

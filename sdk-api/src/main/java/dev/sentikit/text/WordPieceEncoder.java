@@ -128,6 +128,14 @@ final class WordPieceEncoder implements TextEncoder {
     }
 
     @Override
+    public int[] encodeTokens(List<String> tokens) {
+        Objects.requireNonNull(tokens, "tokens must not be null");
+        Run run = new Run(this, spec, null, Integer.MAX_VALUE, false);
+        run.tokens(tokens);
+        return run.framed(spec.truncation().keptRanges(run.count, spec.room()));
+    }
+
+    @Override
     public int encodeInto(String text, long[] out, int offset) {
         Objects.requireNonNull(text, "text must not be null");
         Objects.checkIndex(offset, out.length + 1);
@@ -420,6 +428,24 @@ final class WordPieceEncoder implements TextEncoder {
                     tokens++;
                 }
                 at = stretchEnd + specials[k].length();
+            }
+        }
+
+        /**
+         * The pieces of words as {@link #tokenize} gives them, unframed: a special token gives its id, any other
+         * word its WordPiece pieces (the words are normalized already).
+         */
+        void tokens(List<String> given) {
+            List<String> specials = wp.specialTokens();
+            for (String w : given) {
+                Objects.requireNonNull(w, "tokens must not hold null");
+                int special = specials.indexOf(w);
+                if (special >= 0) {
+                    add(encoder.specialIds[special]);
+                    tokens++;
+                } else {
+                    word(w, 0, w.length());
+                }
             }
         }
 

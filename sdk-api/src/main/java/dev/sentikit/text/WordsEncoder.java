@@ -172,6 +172,44 @@ final class WordsEncoder implements TextEncoder {
         }
     }
 
+    @Override
+    public int[] encodeTokens(List<String> tokens) {
+        Objects.requireNonNull(tokens, "tokens must not be null");
+        int[][] ranges = spec.truncation().keptRanges(tokens.size(), spec.maxTokens());
+        int n = 0;
+        for (int[] r : ranges) {
+            n += r[1] - r[0];
+        }
+        String[] kept = new String[n];
+        boolean[] follows = new boolean[n];
+        int k = 0;
+        int previous = -2;
+        for (int[] r : ranges) {
+            for (int t = r[0]; t < r[1]; t++) {
+                kept[k] = Objects.requireNonNull(tokens.get(t), "tokens must not hold null");
+                follows[k] = t == previous + 1; // no bigram across a cut, as in a text
+                previous = t;
+                k++;
+            }
+        }
+        int bigrams = 0;
+        if (spec.bigrams()) {
+            for (k = 1; k < n; k++) {
+                bigrams += follows[k] ? 1 : 0;
+            }
+        }
+        int[] ids = new int[n + bigrams];
+        for (k = 0; k < n; k++) {
+            ids[k] = idOf(kept[k]);
+        }
+        for (k = 0, bigrams = n; spec.bigrams() && k + 1 < n; k++) {
+            if (follows[k + 1]) {
+                ids[bigrams++] = idOf(kept[k] + " " + kept[k + 1]);
+            }
+        }
+        return ids;
+    }
+
     /**
      * Encodes one text (steps 1 to 6) straight into {@code out}, from {@code offset}: the ids that
      * {@link #encode} returns, without padding. Returns how many ids were written. When fewer than that many

@@ -23,8 +23,7 @@ import java.util.Set;
  *   <li>The format is the one set on the builder, or else chosen from the file's extension
  *       ({@link DataFormat#fromPath}).</li>
  *   <li>The file is UTF-8. A byte-order mark at the start of a line is ignored (one starts the file, or a file
- *       joined to it); CRLF and LF line ends are both accepted, and a file whose first line end is a lone CR has
- *       CR line ends.
+ *       joined to it); lines end at LF, CRLF or a lone CR, as in every line reader of Sentikit.
  *       Each physical line is decoded strictly: a line that is not valid UTF-8 makes its row bad rather than
  *       being silently repaired.</li>
  *   <li>A bad row (empty label, label outside the fixed set, blank text, invalid UTF-8, malformed CSV/JSON, missing

@@ -15,14 +15,16 @@ import java.util.Objects;
 /**
  * Splits a byte stream into physical lines and decodes each one strictly as UTF-8.
  *
- * <p>Lines end at {@code \n}, and a {@code \r} just before it (CRLF) is removed; a lone {@code \r} elsewhere is
- * part of the text. A file whose first line end is a lone {@code \r} (written by an old Mac program) has CR line
- * ends: there {@code \r}, {@code \n} and CRLF each end a line, so that such a file is never read as one huge line.
+ * <p>Lines end at {@code \n}, {@code \r\n} or a lone {@code \r}, each one line end: the rule of every line reader of
+ * Sentikit ({@code sentiment --input} and BatchCsv through the CLI's {@code Utf8Input}, the JavaScript package's
+ * {@code utf8-lines.js}, {@link java.io.BufferedReader#readLine}), so that a file gives the same lines, numbered
+ * alike, to the trainer and to the CLI, and a file with CR line ends (old Mac programs) is never one huge line.
  * A UTF-8 byte-order mark at the start of a line is removed: one starts the file, or a file joined to another with
  * {@code cat}, and left in place it would become part of a label. Splitting on the bytes {@code 0x0A} and
- * {@code 0x0D} is safe because they never occur inside a multi-byte UTF-8 sequence. A line that is not valid UTF-8 comes back with a problem and a lenient decoding (invalid bytes
- * replaced by U+FFFD) so that callers can keep track of structure such as CSV quotes. A line longer than
- * {@link #MAX_LINE_BYTES} is truncated and comes back with a problem, so that one huge line cannot exhaust memory.
+ * {@code 0x0D} is safe because they never occur inside a multi-byte UTF-8 sequence. A line that is not valid UTF-8
+ * comes back with a problem and a lenient decoding (invalid bytes replaced by U+FFFD) so that callers can keep track
+ * of structure such as CSV quotes. A line longer than {@link #MAX_LINE_BYTES} is truncated and comes back with a
+ * problem, so that one huge line cannot exhaust memory.
  */
 final class Utf8LineReader implements Closeable {
 
@@ -58,10 +60,8 @@ final class Utf8LineReader implements Closeable {
     private byte[] line = new byte[INITIAL_LINE_BYTES];
     private int lineLength;
     private long lineNumber;
-    /** Whether a lone CR ends a line: decided by the file's first line end; null until then. */
-    private Boolean crLineEnds;
-    /** The last buffer ended with a CR that ends the current line (unless an LF follows, making it a CRLF). */
-    private boolean pendingCr;
+    /** The line before ended at a CR: an LF right after it is the rest of that line end, not an empty line. */
+    private boolean afterCr;
 
     Utf8LineReader(InputStream in) {
         this(in, MAX_LINE_BYTES);
@@ -94,11 +94,6 @@ final class Utf8LineReader implements Closeable {
                 if (n < 0) {
                     position = 0;
                     limit = 0;
-                    if (pendingCr) {
-                        pendingCr = false; // a lone CR ends the file
-                        crLineEnds = true;
-                        break;
-                    }
                     if (!sawBytes) {
                         return null;
                     }
@@ -108,59 +103,33 @@ final class Utf8LineReader implements Closeable {
                 limit = n;
                 continue;
             }
-            sawBytes = true;
-            if (pendingCr) {
-                // The buffer before ended with a CR: the byte after it says whether it was half of a CRLF.
-                pendingCr = false;
+            if (afterCr) {
+                afterCr = false;
                 if (buffer[position] == '\n') {
-                    position++;
-                    if (crLineEnds == null) {
-                        crLineEnds = false;
-                    }
-                } else {
-                    crLineEnds = true;
+                    position++; // the LF of a CRLF, perhaps in the buffer after its CR
+                    continue;
                 }
-                break;
             }
+            sawBytes = true;
             int end = -1;
-            int skip = 1;
-            boolean crDecides = !Boolean.FALSE.equals(crLineEnds);
             for (int i = position; i < limit; i++) {
                 byte b = buffer[i];
-                if (b == '\n') {
+                if (b == '\n' || b == '\r') {
                     end = i;
-                    if (crLineEnds == null) {
-                        crLineEnds = false;
-                    }
-                    break;
-                }
-                if (b == '\r' && crDecides) {
-                    end = i;
-                    if (i + 1 == limit) {
-                        skip = 1;
-                        pendingCr = true; // decided by the next byte, in the next buffer
-                    } else if (buffer[i + 1] == '\n') {
-                        skip = 2;
-                        if (crLineEnds == null) {
-                            crLineEnds = false;
-                        }
-                    } else {
-                        crLineEnds = true;
-                    }
                     break;
                 }
             }
             int stop = end < 0 ? limit : end;
             tooLong |= append(position, stop - position);
-            position = end < 0 ? limit : end + skip;
-            if (end >= 0 && !pendingCr) {
-                break;
+            if (end < 0) {
+                position = limit;
+                continue;
             }
+            afterCr = buffer[end] == '\r';
+            position = end + 1;
+            break;
         }
         lineNumber++;
-        if (!tooLong && lineLength > 0 && line[lineLength - 1] == '\r') {
-            lineLength--;
-        }
         int start = startsWithBom() ? UTF8_BOM.length : 0;
         if (tooLong) {
             return new Line(lineNumber, lenient(start), BadRow.Kind.MALFORMED, String.format(Locale.ROOT,

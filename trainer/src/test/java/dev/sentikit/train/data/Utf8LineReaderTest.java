@@ -12,15 +12,16 @@ import org.junit.jupiter.api.Test;
 class Utf8LineReaderTest {
 
     @Test
-    void splitsOnLfStripsCrBeforeLfKeepsLoneCrAndReadsALastLineWithoutNewline() throws IOException {
+    void splitsOnLfCrlfAndLoneCrAndReadsALastLineWithoutNewline() throws IOException {
         Utf8LineReader reader = reader("a\r\nb\rc\n\nlast".getBytes(UTF_8), Utf8LineReader.MAX_LINE_BYTES);
 
         assertLine(reader.next(), 1, "a");
-        assertLine(reader.next(), 2, "b\rc");
-        assertLine(reader.next(), 3, "");
-        assertLine(reader.next(), 4, "last");
+        assertLine(reader.next(), 2, "b");
+        assertLine(reader.next(), 3, "c");
+        assertLine(reader.next(), 4, "");
+        assertLine(reader.next(), 5, "last");
         assertNull(reader.next());
-        assertEquals(4, reader.linesRead());
+        assertEquals(5, reader.linesRead());
     }
 
     @Test
@@ -58,7 +59,7 @@ class Utf8LineReaderTest {
     }
 
     @Test
-    void aFileWhoseFirstLineEndIsALoneCrHasCrLineEnds() throws IOException {
+    void crLfAndCrlfEachEndALineWhereverTheBufferEnds() throws IOException {
         byte[] bytes = "positive\tgreat\rnegative\tawful\r\rneutral\tok\r\nlast\tx\ny\r".getBytes(UTF_8);
         for (int chunk : new int[] {1, 2, 3, 5, 1 << 16}) {
             Utf8LineReader reader = new Utf8LineReader(trickle(bytes, chunk), Utf8LineReader.MAX_LINE_BYTES);
@@ -70,13 +71,15 @@ class Utf8LineReaderTest {
             assertLine(reader.next(), 6, "y");
             assertNull(reader.next(), "chunk " + chunk);
         }
-        // LF line ends, decided by the first one, even when it comes in the buffer after its CR.
+        // The same rule in a file whose first line end is a CRLF (a lone CR in it was once part of the text), also
+        // when the LF of a CRLF comes in the buffer after its CR: the lines that sentiment --input reads (Utf8Input).
         for (int chunk : new int[] {1, 2, 1 << 16}) {
             Utf8LineReader reader = new Utf8LineReader(trickle("a\r\nb\rc\nd\r".getBytes(UTF_8), chunk),
                     Utf8LineReader.MAX_LINE_BYTES);
             assertLine(reader.next(), 1, "a");
-            assertLine(reader.next(), 2, "b\rc");
-            assertLine(reader.next(), 3, "d");
+            assertLine(reader.next(), 2, "b");
+            assertLine(reader.next(), 3, "c");
+            assertLine(reader.next(), 4, "d");
             assertNull(reader.next(), "chunk " + chunk);
         }
     }

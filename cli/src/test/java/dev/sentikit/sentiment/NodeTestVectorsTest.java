@@ -1,4 +1,4 @@
-package dev.sentikit.samples;
+package dev.sentikit.sentiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +18,7 @@ class NodeTestVectorsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String REGENERATE = "; if the model or the encoder changed on purpose, regenerate the file "
-            + "with: bin/sample NodeTestVectors samples/node/test-vectors.json";
+            + "with: bin/test-vectors NodeTestVectors samples/node/test-vectors.json";
 
     static Path root() {
         return Path.of(System.getProperty("sentikit.root.dir", "..")).toAbsolutePath().normalize();

@@ -1,4 +1,4 @@
-package dev.sentikit.samples;
+package dev.sentikit.sentiment;
 
 import dev.sentikit.AnalyzerOptions;
 import dev.sentikit.ModelLoadException;
@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --model}, {@code --device} and {@code --windows}, shared by the samples that load a model (a picocli mixin). */
-final class ModelOptions {
+/**
+ * {@code --model}, {@code --device} and {@code --windows}, shared by the commands that load a model ({@code sentiment},
+ * {@code sentiment serve}, the BatchCsv sample): a picocli mixin.
+ */
+public final class ModelOptions {
 
     @Option(names = "--model", defaultValue = "en", paramLabel = "NAME|FILE.onnx",
             description = "A zoo model name or a model file (default: ${DEFAULT-VALUE}).")
@@ -24,12 +27,12 @@ final class ModelOptions {
     int windows;
 
     /** Loads the model these options name, on their device. */
-    SentimentAnalyzer open() throws ModelLoadException {
+    public SentimentAnalyzer open() throws ModelLoadException {
         return open(model, AnalyzerOptions.builder().optDevice(device).optMaxWindows(windows).build());
     }
 
     /** A zoo model by name, or a model file by path. */
-    static SentimentAnalyzer open(String model, AnalyzerOptions options) throws ModelLoadException {
+    public static SentimentAnalyzer open(String model, AnalyzerOptions options) throws ModelLoadException {
         Path path = Path.of(model);
         if (model.endsWith(".onnx") || model.contains("/") || Files.exists(path)) {
             return SentimentAnalyzer.load(path, options);

@@ -1,4 +1,4 @@
-package dev.sentikit.samples;
+package dev.sentikit.sentiment;
 
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
  * change. JSON is written in ASCII, so that lone surrogates survive.
  *
  * <pre>
- * bin/sample JsParityVectors target/js-parity
+ * bin/test-vectors JsParityVectors target/js-parity
  * </pre>
  */
 @Command(name = "JsParityVectors", mixinStandardHelpOptions = true,

@@ -1,6 +1,7 @@
-package dev.sentikit.samples;
+package dev.sentikit.sentiment;
 
 import dev.sentikit.SentimentAnalyzer;
+import dev.sentikit.server.SentimentServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package dev.sentikit.samples;
+package dev.sentikit.sentiment;
 
 import dev.sentikit.SentikitVersion;
 import java.io.PrintWriter;
@@ -6,13 +6,16 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
-/** Runs a picocli command the way every sample does: errors as one "error: …" line, exit codes 0 / 1 / 2. */
-final class Cli {
+/**
+ * Runs a picocli command the way every Sentikit command does ({@code sentiment}, its {@code serve}, and the samples
+ * of {@code bin/sample}): errors as one "error: …" line, exit codes 0 / 1 / 2, {@code --version} with the versions.
+ */
+public final class Cli {
 
     private Cli() {}
 
     /** Runs {@code command} and returns its exit code (0 ok, 1 failure, 2 bad usage). */
-    static int run(Object command, String[] args, PrintWriter out, PrintWriter err) {
+    public static int run(Object command, String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(command);
         answerVersion(cli);
         cli.setOut(out);
@@ -75,7 +78,7 @@ final class Cli {
     }
 
     /** Runs {@code command} on the process's streams and exits with its code. */
-    static void main(Object command, String[] args) {
+    public static void main(Object command, String[] args) {
         main(command, args, new PrintWriter(System.out, true));
     }
 
@@ -83,7 +86,7 @@ final class Cli {
      * Runs {@code command} with {@code out} as its standard output and exits with its code; exits with 2 instead,
      * saying so, when the command line lost characters ({@link #lostCharacters}).
      */
-    static void main(Object command, String[] args, PrintWriter out) {
+    public static void main(Object command, String[] args, PrintWriter out) {
         PrintWriter err = new PrintWriter(System.err, true);
         String lost = lostCharacters(args, System.getProperty("sun.jnu.encoding"));
         if (lost != null) {

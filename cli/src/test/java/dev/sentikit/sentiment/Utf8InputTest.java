@@ -1,4 +1,4 @@
-package dev.sentikit.samples;
+package dev.sentikit.sentiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.sentikit.samples;
+package dev.sentikit.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,8 +9,6 @@ import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -363,44 +361,5 @@ class SentimentServerTest {
         assertEquals(2, JSON.readTree(r.body()).get("results").size());
         closing.join(30_000);
         assertTrue(!closing.isAlive(), "close returned");
-    }
-
-    @Test
-    void theServeCommandServesUntilStopped() throws Exception {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        ExecutorService cli = Executors.newSingleThreadExecutor();
-        try {
-            Future<Integer> code = cli.submit(() -> SentimentCli.run(new String[] {"serve", "--port", "0",
-                "--threads", "2"}, new PrintWriter(out, true), new PrintWriter(err, true)));
-            Pattern started = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+) with 2 threads");
-            Matcher m = started.matcher("");
-            for (int i = 0; i < 600 && !m.find(); i++) {
-                assertTrue(!code.isDone(), "serve ended: " + err);
-                Thread.sleep(100);
-                m = started.matcher(out.toString());
-            }
-            URI health = URI.create("http://127.0.0.1:" + m.group(1) + "/health");
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(health).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode());
-            assertTrue(r.body().contains("\"model\":\"en\""), r.body());
-            ServeCommand.stopAll();
-            assertEquals(0, code.get(30, TimeUnit.SECONDS), err.toString());
-            assertTrue(out.toString().endsWith("stopped\n"), out.toString());
-        } finally {
-            ServeCommand.stopAll();
-            cli.shutdownNow();
-        }
-    }
-
-    @Test
-    void theServeCommandRefusesBadOptions() {
-        SentimentCliTest.Run port = SentimentCliTest.run("serve", "--port", "70000");
-        assertEquals(2, port.code());
-        assertTrue(port.err().contains("--port must be in 0..65535"), port.err());
-        SentimentCliTest.Run model = SentimentCliTest.run("serve", "--port", "0", "--model", "klingon");
-        assertEquals(1, model.code());
-        assertTrue(model.err().contains("no zoo model 'klingon'"), model.err());
     }
 }

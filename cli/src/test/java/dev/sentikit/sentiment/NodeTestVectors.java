@@ -1,4 +1,4 @@
-package dev.sentikit.samples;
+package dev.sentikit.sentiment;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
  * still what Java gives.
  *
  * <pre>
- * bin/sample NodeTestVectors samples/node/test-vectors.json
+ * bin/test-vectors NodeTestVectors samples/node/test-vectors.json
  * </pre>
  */
 @Command(name = "NodeTestVectors", mixinStandardHelpOptions = true,
@@ -114,7 +114,7 @@ public final class NodeTestVectors implements Callable<Integer> {
         }
         StringBuilder out = new StringBuilder();
         out.append("{\n");
-        field(out, "about", "Written by dev.sentikit.samples.NodeTestVectors (bin/sample NodeTestVectors "
+        field(out, "about", "Written by dev.sentikit.sentiment.NodeTestVectors (bin/test-vectors NodeTestVectors "
                 + "samples/node/test-vectors.json) from the Java encoder and SDK: for each text, the ids the model "
                 + "reads and the probabilities Java gives. Do not edit by hand.");
         field(out, "model", MODEL);

@@ -1,4 +1,4 @@
-package dev.sentikit.samples;
+package dev.sentikit.sentiment;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +22,7 @@ import java.util.Objects;
  * <p>Each byte sequence that is not UTF-8 (a stray {@code 0xFF}, a lone surrogate {@code ED A0 80}, a cut-off
  * sequence at the end) becomes one U+FFFD per maximal bad subpart, as the Unicode standard recommends; the line it
  * was on is recorded, with the bytes and the character where the first one began. Lines are numbered from 1 and
- * end at LF, CRLF or a lone CR, as {@link java.io.BufferedReader#readLine} and {@link Csv.Reader} count them. Lines
+ * end at LF, CRLF or a lone CR, as {@link java.io.BufferedReader#readLine} and the samples' CSV reader count them. Lines
  * holding a NUL character (valid UTF-8, but a sign of a UTF-16 file) are recorded apart.
  *
  * <p>Callers learn which lines were bad in the order they consume them ({@link #badLineThrough}), so that
@@ -30,7 +30,7 @@ import java.util.Objects;
  * ({@link #report}) gives the counts at the end. Memory stays bounded: only the first {@value #LINES_LISTED} bad
  * lines are kept for the summary, and the queue of lines not yet consumed holds at most one buffer's worth.
  */
-final class Utf8Input extends Reader {
+public final class Utf8Input extends Reader {
 
     /** Bad lines named in the summary; the rest are counted. */
     static final int LINES_LISTED = 10;
@@ -38,7 +38,7 @@ final class Utf8Input extends Reader {
     private static final int BUFFER = 1 << 16;
 
     /** A line with bytes that are not UTF-8: where its first bad sequence began, and how many it had. */
-    static final class BadLine {
+    public static final class BadLine {
         private final long line;
         private final long column;
         private final String bytes;
@@ -51,12 +51,12 @@ final class Utf8Input extends Reader {
         }
 
         /** The line's number, from 1. */
-        long line() {
+        public long line() {
             return line;
         }
 
         /** "the bytes FF FE at character 3", or "2 bad sequences, the first FF at character 3". */
-        String describe() {
+        public String describe() {
             return (sequences == 1 ? "the bytes " : sequences + " bad sequences, the first ") + bytes
                     + " at character " + column;
         }
@@ -94,7 +94,7 @@ final class Utf8Input extends Reader {
      * @param in   the bytes; closed with this reader
      * @param name what the messages call the input: the file as given, or {@code standard input}
      */
-    Utf8Input(InputStream in, String name) {
+    public Utf8Input(InputStream in, String name) {
         this.in = Objects.requireNonNull(in, "in");
         this.name = Objects.requireNonNull(name, "name");
         bytes.flip();
@@ -102,7 +102,7 @@ final class Utf8Input extends Reader {
     }
 
     /** What the messages call the input. */
-    String name() {
+    public String name() {
         return name;
     }
 
@@ -146,7 +146,7 @@ final class Utf8Input extends Reader {
      * a file, or a file that {@code cat} joined to another); null at the end of the input. A last line without a
      * line end is returned too.
      */
-    String readLine() throws IOException {
+    public String readLine() throws IOException {
         StringBuilder text = null;
         while (true) {
             if (!chars.hasRemaining() && !fill()) {
@@ -185,7 +185,7 @@ final class Utf8Input extends Reader {
      * The first bad line up to and including {@code lastLine} not returned before, or null; the bad lines up to
      * {@code lastLine} are then consumed. Call it with the last line of each line or record read, in order.
      */
-    BadLine badLineThrough(long lastLine) {
+    public BadLine badLineThrough(long lastLine) {
         BadLine first = null;
         while (!pending.isEmpty() && pending.peekFirst().line() <= lastLine) {
             BadLine b = pending.pollFirst();
@@ -209,7 +209,7 @@ final class Utf8Input extends Reader {
     /**
      * The error {@code --strict} gives for {@code bad}: the input, the line, the bytes, and what to do.
      */
-    String strictError(BadLine bad) {
+    public String strictError(BadLine bad) {
         return name + " line " + bad.line() + ": not valid UTF-8 (" + bad.describe() + "). Re-save the file as UTF-8, or leave out --strict to analyze such lines with each bad sequence "
                 + "replaced by U+FFFD";
     }
@@ -218,7 +218,7 @@ final class Utf8Input extends Reader {
      * What the end of the run says on standard error about bad bytes and NUL characters: at most two lines, none
      * when the input was clean.
      */
-    List<String> report() {
+    public List<String> report() {
         List<String> lines = new ArrayList<>();
         if (badLines > 0) {
             StringBuilder b = new StringBuilder("warning: ").append(name).append(": ")

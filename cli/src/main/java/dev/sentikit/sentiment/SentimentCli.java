@@ -1,9 +1,9 @@
-package dev.sentikit.samples;
+package dev.sentikit.sentiment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sentikit.Explanation;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
+import dev.sentikit.server.ResultJson;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,9 +22,10 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code sentiment}: analyzes texts and prints one JSON object per text, in input order:
- * {@code {"text":…,"label":…,"score":…,"scores":{label:probability,…}}}; with {@code --explain}, each object also
- * has {@code "explanation":[{"token":…,"contribution":…},…]}. {@code sentiment serve} runs the same analysis as
- * a REST service ({@link ServeCommand}).
+ * {@code {"text":…,"label":…,"score":…,"scores":{label:probability,…},"read":{…}}} ({@link ResultJson}); with
+ * {@code --explain}, each object also has {@code "explanation":[{"token":…,"contribution":…},…]}.
+ * {@code sentiment serve} runs the same analysis as a REST service ({@link ServeCommand},
+ * {@link dev.sentikit.server.SentimentServer}).
  */
 @Command(name = "sentiment", mixinStandardHelpOptions = true,
         description = "Analyzes the sentiment of texts with a Sentikit model (default: the English zoo model "
@@ -162,63 +162,14 @@ public final class SentimentCli implements Callable<Integer> {
         List<Sentiment> results = analyzer.analyzeAll(texts);
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < texts.size(); i++) {
-            Map<String, Object> line = toJson(texts.get(i), results.get(i));
+            Map<String, Object> line = ResultJson.result(texts.get(i), results.get(i));
             if (explain) {
-                line.put("explanation", toJson(analyzer.explain(texts.get(i), results.get(i).label())));
+                line.put("explanation", ResultJson.explanation(
+                        analyzer.explain(texts.get(i), results.get(i).label()), false));
             }
             lines.append(JSON.writeValueAsString(line)).append('\n');
         }
         out.print(lines);
         out.flush();
-    }
-
-    /**
-     * One result as the CLI and the REST service write it: text, label, score, scores (in label order), and how
-     * the text was read ({@link #toJson(dev.sentikit.text.Coverage)}).
-     */
-    static Map<String, Object> toJson(String text, Sentiment s) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("text", text);
-        line.put("label", s.label());
-        line.put("score", s.score());
-        line.put("scores", s.scores());
-        if (s.coverage() != null) {
-            line.put("read", toJson(s.coverage()));
-        }
-        return line;
-    }
-
-    /**
-     * How a text was read: {"how": "whole" | "cut" | "windows", "tokens_read": n, "tokens": of, "windows": k,
-     * "chars_cut": whether text past the encoder's max_chars was not even counted, "script": the script most of
-     * its letters are in (null: too few letters), "script_known": false when the model was hardly trained on it}.
-     */
-    static Map<String, Object> toJson(dev.sentikit.text.Coverage c) {
-        Map<String, Object> read = new LinkedHashMap<>();
-        read.put("how", c.how());
-        read.put("tokens_read", c.tokensRead());
-        read.put("tokens", c.tokens());
-        read.put("windows", c.windows());
-        read.put("chars_cut", c.charsCut());
-        read.put("script", c.script());
-        read.put("script_known", c.scriptKnown());
-        return read;
-    }
-
-    /** One result as one line of JSON. */
-    static String jsonLine(String text, Sentiment s) throws IOException {
-        return JSON.writeValueAsString(toJson(text, s));
-    }
-
-    /** An explanation's contributions, largest |contribution| first: [{"token":…,"contribution":…},…]. */
-    static List<Map<String, Object>> toJson(Explanation explanation) {
-        List<Map<String, Object>> tokens = new ArrayList<>();
-        for (Explanation.TokenContribution c : explanation.byMagnitude()) {
-            Map<String, Object> token = new LinkedHashMap<>();
-            token.put("token", c.token());
-            token.put("contribution", c.contribution());
-            tokens.add(token);
-        }
-        return tokens;
     }
 }

@@ -1,5 +1,6 @@
-package dev.sentikit.samples;
+package dev.sentikit.sentiment;
 
+import static dev.sentikit.sentiment.CliProcess.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -47,20 +47,6 @@ class SentimentCliInputTest {
     @AfterAll
     static void close() {
         analyzer.close();
-    }
-
-    static byte[] bytes(Object... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Object p : parts) {
-            if (p instanceof String s) {
-                out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
-            } else {
-                for (int b : (int[]) p) {
-                    out.write(b);
-                }
-            }
-        }
-        return out.toByteArray();
     }
 
     /** What a CharsetDecoder set to REPLACE makes of {@code data}. */

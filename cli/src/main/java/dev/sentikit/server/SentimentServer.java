@@ -1,4 +1,4 @@
-package dev.sentikit.samples;
+package dev.sentikit.server;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.sentikit.Explanation;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
 import java.io.IOException;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code POST /v1/analyze} with {@code {"text":"…"}} answers one result
- *       {@code {"text":…,"label":…,"score":…,"scores":{…}}} (the CLI's shape); with {@code {"texts":["…",…]}} it
+ *       {@code {"text":…,"label":…,"score":…,"scores":{…},"read":{…}}} ({@link ResultJson}, the CLI's shape); with {@code {"texts":["…",…]}} it
  *       answers {@code {"results":[…]}} in the same order.</li>
  *   <li>{@code POST /v1/explain}, with the same bodies, answers the same results, each with an
  *       {@code "explanation"}: {@code [{"index":…,"token":…,"contribution":…},…]}, what each token adds to the
@@ -269,7 +268,7 @@ public final class SentimentServer implements AutoCloseable {
         List<Sentiment> sentiments = analyzer.analyzeAll(list);
         List<Object> results = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
-            results.add(SentimentCli.toJson(list.get(i), sentiments.get(i)));
+            results.add(ResultJson.result(list.get(i), sentiments.get(i)));
         }
         return request.has("text") ? results.get(0) : Map.of("results", results);
     }
@@ -279,17 +278,9 @@ public final class SentimentServer implements AutoCloseable {
         List<Sentiment> sentiments = analyzer.analyzeAll(list);
         List<Object> results = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
-            Map<String, Object> result = SentimentCli.toJson(list.get(i), sentiments.get(i));
-            List<Map<String, Object>> tokens = new ArrayList<>();
-            for (Explanation.TokenContribution c : analyzer.explain(list.get(i), sentiments.get(i).label())
-                    .byMagnitude()) {
-                Map<String, Object> token = new LinkedHashMap<>();
-                token.put("index", c.index());
-                token.put("token", c.token());
-                token.put("contribution", c.contribution());
-                tokens.add(token);
-            }
-            result.put("explanation", tokens);
+            Map<String, Object> result = ResultJson.result(list.get(i), sentiments.get(i));
+            result.put("explanation", ResultJson.explanation(
+                    analyzer.explain(list.get(i), sentiments.get(i).label()), true));
             results.add(result);
         }
         return request.has("text") ? results.get(0) : Map.of("results", results);
@@ -411,11 +402,11 @@ public final class SentimentServer implements AutoCloseable {
     private static byte[] page() {
         try (InputStream in = SentimentServer.class.getResourceAsStream("sentiment-page.html")) {
             if (in == null) {
-                throw new IllegalStateException("sentiment-page.html is missing from the samples jar");
+                throw new IllegalStateException("sentiment-page.html is missing from the sentiment-cli jar");
             }
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read sentiment-page.html from the samples jar", e);
+            throw new java.io.UncheckedIOException("cannot read sentiment-page.html from the sentiment-cli jar", e);
         }
     }
 

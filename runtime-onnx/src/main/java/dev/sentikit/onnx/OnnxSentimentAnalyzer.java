@@ -538,7 +538,7 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer, EncodedAnalyzer 
                 }
                 rows.count = n;
                 float[][] probabilities = new float[n][];
-                runBatch(rows, probabilities);
+                run(plan(rows), probabilities);
                 combine(rows, probabilities, from, out);
             }
             return Collections.unmodifiableList(Arrays.asList(out));

@@ -232,12 +232,12 @@ class LauncherProcessTest {
             Result r = run(dir, Map.of(), script("trainer", args.toArray(String[]::new)));
             assertEquals(2, r.code(), args + "\n" + r.describe());
             assertEquals("", r.out(), args + ": no usage on standard output");
-            assertTrue(r.err().startsWith("unknown command 'UNKNOWN': use one of train, evaluate, export, split "
+            assertTrue(r.err().startsWith("unknown command 'UNKNOWN': use one of train, distill, evaluate, export, split "
                     + "(help COMMAND describes each)\n"), args + "\n" + r.describe());
         }
         Result none = run(dir, Map.of(), script("trainer"));
         assertEquals(2, none.code(), none.describe());
-        assertTrue(none.err().startsWith("missing command: one of train, evaluate, export, split"), none.describe());
+        assertTrue(none.err().startsWith("missing command: one of train, distill, evaluate, export, split"), none.describe());
         Result misspelt = run(dir, Map.of(), script("trainer", "split", "--dta", "x.tsv", "--help"));
         assertEquals(2, misspelt.code(), misspelt.describe());
         assertTrue(misspelt.err().startsWith("Unknown options: '--dta', 'x.tsv'"), misspelt.describe());

@@ -64,7 +64,7 @@ public final class TrainerCli implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: " + commands(spec));
     }
 
-    /** The commands, such as "one of train, evaluate, export, split (help COMMAND describes each)". */
+    /** The commands, such as "one of train, distill, evaluate, export, split (help COMMAND describes each)". */
     static String commands(CommandLine.Model.CommandSpec spec) {
         List<String> names = new ArrayList<>(spec.subcommands().keySet());
         names.remove("help");

@@ -72,8 +72,10 @@ test('a long text is cut as the model says, or read in windows whose probabiliti
   try {
     assert.equal(once.maxWindows, 1);
     const [short, cut] = await once.analyzeAll(['works great', REVIEW]);
-    assert.deepEqual(short.coverage, { tokensRead: 2, tokens: 2, windows: 1, charsCut: false, cut: false, how: 'whole' });
-    assert.deepEqual(cut.coverage, { tokensRead: 256, tokens: 379, windows: 1, charsCut: false, cut: true, how: 'cut' });
+    assert.deepEqual(short.coverage, { tokensRead: 2, tokens: 2, windows: 1, charsCut: false, cut: false, how: 'whole', script: 'Latin',
+      scriptKnown: true });
+    assert.deepEqual(cut.coverage, { tokensRead: 256, tokens: 379, windows: 1, charsCut: false, cut: true, how: 'cut', script: 'Latin',
+      scriptKnown: true });
     const alone = await once.probabilities([once.encoder.encode(REVIEW)]);
     assert.deepEqual(Object.values(cut.scores), [...alone], 'a text read once: its one row\'s probabilities');
 
@@ -81,7 +83,8 @@ test('a long text is cut as the model says, or read in windows whose probabiliti
     assert.deepEqual(short3.scores, short.scores, 'a text that fits is read once either way');
     assert.deepEqual(short3.coverage, short.coverage);
     assert.deepEqual(read3.coverage, { tokensRead: 379, tokens: 379, windows: 2, charsCut: false, cut: false,
-      how: 'windows' });
+      how: 'windows', script: 'Latin',
+      scriptKnown: true });
     const { windows } = windowed.encoder.read(REVIEW, 3);
     const rows = await windowed.probabilities(windows);
     const n = windowed.labels.length;
@@ -92,7 +95,8 @@ test('a long text is cut as the model says, or read in windows whose probabiliti
     assert.equal(read3.score, Math.max(...Object.values(read3.scores)));
     const past = await windowed.analyze(`${'word '.repeat(4000)}the end`);
     assert.deepEqual(past.coverage, { tokensRead: 640, tokens: 3277, windows: 3, charsCut: true, cut: true,
-      how: 'windows' }, 'past max_chars: the first two windows (0-256, 128-384) and the last 256 tokens of the 16384 code units read');
+      how: 'windows', script: 'Latin',
+      scriptKnown: true }, 'past max_chars: the first two windows (0-256, 128-384) and the last 256 tokens of the 16384 code units read');
   } finally {
     await once.close();
     await windowed.close();
@@ -182,7 +186,8 @@ test('a format-2 model reads the tokens its truncation keeps', async () => {
     assert.deepEqual(tokens.slice(-5), ['film', 'that', 'i', 'loved', '.'], 'the last 256 tokens');
     assert.deepEqual(head.encoder.tokenize(REVIEW).slice(0, 3), ['the', 'plot', 'was']);
     const r = await analyzer.analyze(REVIEW);
-    assert.deepEqual(r.coverage, { tokensRead: 256, tokens: 379, windows: 1, charsCut: false, cut: true, how: 'cut' });
+    assert.deepEqual(r.coverage, { tokensRead: 256, tokens: 379, windows: 1, charsCut: false, cut: true, how: 'cut', script: 'Latin',
+      scriptKnown: true });
     const p = await analyzer.probabilities([analyzer.encoder.encode(REVIEW)]);
     assert.deepEqual(Object.values(r.scores), [...p]);
     assert.notDeepEqual(r.scores, (await head.analyze(REVIEW)).scores, 'the tail says otherwise than the head');

@@ -151,8 +151,9 @@ test('each line says how its text was read, and --windows reads long texts in wi
   const once = await cli(['--model', 'en-lite', 'works great', review]);
   assert.equal(once.status, 0, once.stderr);
   const [whole, cut] = once.stdout.trim().split('\n');
-  assert.match(whole, /,"read":\{"how":"whole","tokens_read":2,"tokens":2,"windows":1,"chars_cut":false\}\}$/);
-  assert.match(cut, /,"read":\{"how":"cut","tokens_read":256,"tokens":\d+,"windows":1,"chars_cut":false\}\}$/);
+  const script = ',"script":"Latin","script_known":true';
+  assert.match(whole, new RegExp(`,"read":\\{"how":"whole","tokens_read":2,"tokens":2,"windows":1,"chars_cut":false${script}\\}\\}$`));
+  assert.match(cut, new RegExp(`,"read":\\{"how":"cut","tokens_read":256,"tokens":\\d+,"windows":1,"chars_cut":false${script}\\}\\}$`));
   const windows = await cli(['--model', 'en-lite', '--windows=8', review]);
   const read = JSON.parse(windows.stdout).read;
   assert.equal(read.how, 'windows');

@@ -57,14 +57,18 @@ test('a coverage says how its text was read', () => {
   const suite = golden.suites.find((s) => s.name === 'words head');
   const encoder = createEncoder(suite.encoder, suite.vocabulary);
   assert.deepEqual(encoder.read('good movie').coverage,
-    { tokensRead: 2, tokens: 2, windows: 1, charsCut: false, cut: false, how: 'whole' });
+    { tokensRead: 2, tokens: 2, windows: 1, charsCut: false, cut: false, how: 'whole',
+      script: null, scriptKnown: true });
   assert.deepEqual(encoder.read('one two three four five six seven').coverage,
-    { tokensRead: 6, tokens: 7, windows: 1, charsCut: false, cut: true, how: 'cut' });
+    { tokensRead: 6, tokens: 7, windows: 1, charsCut: false, cut: true, how: 'cut',
+      script: null, scriptKnown: true });
   assert.deepEqual(encoder.read('one two three four five six seven', 3).coverage,
-    { tokensRead: 7, tokens: 7, windows: 2, charsCut: false, cut: false, how: 'windows' });
+    { tokensRead: 7, tokens: 7, windows: 2, charsCut: false, cut: false, how: 'windows',
+      script: null, scriptKnown: true });
   assert.equal(encoder.read('w'.repeat(64)).coverage.charsCut, false, 'max_chars 64: all of it is read');
   assert.deepEqual(encoder.read('w'.repeat(65)).coverage,
-    { tokensRead: 1, tokens: 1, windows: 1, charsCut: true, cut: true, how: 'cut' }, 'one code unit more');
+    { tokensRead: 1, tokens: 1, windows: 1, charsCut: true, cut: true, how: 'cut',
+      script: null, scriptKnown: true }, 'one code unit more');
   assert.throws(() => encoder.read('text', 0), /maxWindows must be an integer >= 1 \(1 = read once, cut as the model says\), got 0/);
   assert.throws(() => encoder.read('text', 1.5), /maxWindows must be an integer >= 1/);
 });

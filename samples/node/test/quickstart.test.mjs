@@ -71,7 +71,7 @@ test('quickstart.mjs answers --help and --version without loading a model', () =
 });
 
 test('the results shown in README.md and quickstart.mjs are Java\'s', () => {
-  // {label: 'positive', score: 0.996…, scores: {negative: 0.0000498…, neutral: 0.00368…, positive: 0.996…}}
+  // {label: 'positive', score: 0.996…, scores: {negative: 0.0000498…, neutral: 0.00368…, positive: 0.996…}, coverage: …}
   const c = vectors.cases.find((x) => x.text === 'I love this phone, it is wonderful');
   const shown = (p) => {
     const digits = p.toFixed(20).replace(/^0\.(0*)(\d{3}).*/, '0.$1$2');
@@ -80,7 +80,7 @@ test('the results shown in README.md and quickstart.mjs are Java\'s', () => {
   const [negative, neutral, positive] = c.probabilities.map(shown);
   const readme = readFileSync(path.join(sample, 'README.md'), 'utf8');
   assert.ok(readme.includes(`// {label: 'positive', score: ${positive}, scores: {negative: ${negative}, neutral: `
-    + `${neutral}, positive: ${positive}}}`), `README.md should show ${negative}, ${neutral}, ${positive}`);
+    + `${neutral}, positive: ${positive}},`), `README.md should show ${negative}, ${neutral}, ${positive}`);
   const quickstart = readFileSync(path.join(sample, 'quickstart.mjs'), 'utf8');
   assert.ok(quickstart.includes(`// {"label":"positive","score":${positive},"scores"`), 'quickstart.mjs shows '
     + positive);

@@ -46,13 +46,22 @@ function colour(label) {
   return ['negative', 'neutral', 'positive'].includes(label) ? label : 'other';
 }
 
-/** How a text was read, for a person: nothing when the model read it whole at once. */
+/**
+ * How a text was read, for a person: nothing when the model read it whole at once, in a script it was trained on;
+ * a warning when the text is mostly in a script the model hardly saw (its result then means little).
+ */
 function readNote(c) {
   const past = c.charsCut ? ' (counted in the part of the text the model reads at most)' : '';
+  const notes = [];
   if (c.how === 'windows') {
-    return `read in ${c.windows} windows: ${c.tokensRead} of ${c.tokens} tokens${past}`;
+    notes.push(`read in ${c.windows} windows: ${c.tokensRead} of ${c.tokens} tokens${past}`);
+  } else if (c.how === 'cut') {
+    notes.push(`read ${c.tokensRead} of ${c.tokens} tokens${past}`);
   }
-  return c.how === 'cut' ? `read ${c.tokensRead} of ${c.tokens} tokens${past}` : null;
+  if (!c.scriptKnown) {
+    notes.push(`written mostly in ${c.script}, which this model was hardly trained on: its result means little`);
+  }
+  return notes.length === 0 ? null : notes.join('; ');
 }
 
 async function load(model) {
@@ -110,6 +119,7 @@ function render(texts, sentiments) {
     return element('article', {
       class: 'result', 'data-label': s.label, 'data-how': c.how, 'data-tokens-read': String(c.tokensRead),
       'data-tokens': String(c.tokens), 'data-windows': String(c.windows), 'data-chars-cut': String(c.charsCut),
+      'data-script': c.script ?? '', 'data-script-known': String(c.scriptKnown),
     },
     element('p', { class: text.trim() === '' ? 'text empty' : 'text' }, text.trim() === '' ? '(empty)' : text),
     element('p', { class: 'verdict' }, element('span', { class: `label ${colour(s.label)}` }, s.label),

@@ -242,6 +242,7 @@ test('the page shows Java\'s probabilities for the zoo models, in headless Chrom
         assert.deepEqual({
           how: s.read.how, tokens_read: Number(s.read.tokensRead), tokens: Number(s.read.tokens),
           windows: Number(s.read.windows), chars_cut: s.read.charsCut === 'true',
+          script: s.read.script === '' ? null : s.read.script, script_known: s.read.scriptKnown === 'true',
         }, java.read, `${what}: how it was read`);
       };
       await loadModel(page, 'en-lite');

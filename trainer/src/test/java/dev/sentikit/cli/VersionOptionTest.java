@@ -15,11 +15,11 @@ class VersionOptionTest {
     void everyCommandPrintsSentikitOnnxRuntimeAndDjlVersions() {
         List<String> commands = new CommandLine(new TrainerCli()).getSubcommands().keySet().stream()
                 .filter(name -> !name.equals("help")).toList();
-        assertEquals(List.of("train", "evaluate", "export", "split"), commands);
+        assertEquals(List.of("train", "distill", "evaluate", "export", "split"), commands);
         // What DJL itself reports once PyTorch is loaded; --version reads it without loading PyTorch.
         String engine = "DJL " + Engine.getDjlVersion() + ", PyTorch " + Engine.getEngine("PyTorch").getVersion();
-        for (String[] args : new String[][] {{"--version"}, {"train", "--version"}, {"evaluate", "--version"},
-                {"export", "--version"}, {"split", "--version"}}) {
+        for (String[] args : new String[][] {{"--version"}, {"train", "--version"}, {"distill", "--version"},
+                {"evaluate", "--version"}, {"export", "--version"}, {"split", "--version"}}) {
             TrainerCliTest.Run r = TrainerCliTest.run(args);
             assertEquals(0, r.code(), r.err());
             List<String> lines = r.out().lines().toList();

@@ -1,5 +1,6 @@
 package dev.sentikit.distill;
 
+import dev.sentikit.io.CacheFiles;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -133,7 +134,7 @@ public final class TeacherLabels {
                     }
                     Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 }
-                evict(cacheDir);
+                CacheFiles.keepNewest(cacheDir, SUFFIX, KEEP);
             } catch (IOException e) {
                 warn.accept("could not write the teacher-label cache in " + cacheDir + " (" + e.getMessage()
                         + "); labelling goes on without it");
@@ -276,25 +277,6 @@ public final class TeacherLabels {
             }
             into.put(ByteBuffer.wrap(hash), p);
             records++;
-        }
-    }
-
-    /** Deletes all but the {@link #KEEP} most recently used files of this kind. */
-    private static void evict(Path cacheDir) throws IOException {
-        List<Path> files;
-        try (var stream = Files.list(cacheDir)) {
-            files = new ArrayList<>(stream.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).toList());
-        }
-        if (files.size() <= KEEP) {
-            return;
-        }
-        Map<Path, Long> used = new HashMap<>();
-        for (Path f : files) {
-            used.put(f, Files.getLastModifiedTime(f).toMillis());
-        }
-        files.sort((a, b) -> Long.compare(used.get(b), used.get(a)));
-        for (Path old : files.subList(KEEP, files.size())) {
-            Files.deleteIfExists(old);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sentikit.train;
 
+import dev.sentikit.io.CacheFiles;
 import dev.sentikit.model.ModelFormat;
 import dev.sentikit.text.EncoderSpec;
 import dev.sentikit.text.TextEncoder;
@@ -146,7 +147,7 @@ public final class EncodedData {
             } finally {
                 Files.deleteIfExists(tmp);
             }
-            evict(cacheDir);
+            CacheFiles.keepNewest(cacheDir, SUFFIX, KEEP);
         } catch (IOException | RuntimeException e) {
             warn.accept("could not write the encoded-data cache in " + cacheDir + " (" + e.getMessage()
                     + "); training goes on without it");
@@ -244,25 +245,6 @@ public final class EncodedData {
             return new EncodedData(vocabulary, ids, true);
         } catch (EOFException e) {
             throw new IOException("cut off", e);
-        }
-    }
-
-    /** Deletes all but the {@link #KEEP} most recently used cache files. */
-    private static void evict(Path cacheDir) throws IOException {
-        List<Path> files;
-        try (var stream = Files.list(cacheDir)) {
-            files = new ArrayList<>(stream.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).toList());
-        }
-        if (files.size() <= KEEP) {
-            return;
-        }
-        Map<Path, Long> used = new HashMap<>();
-        for (Path f : files) {
-            used.put(f, Files.getLastModifiedTime(f).toMillis());
-        }
-        files.sort((a, b) -> Long.compare(used.get(b), used.get(a)));
-        for (Path old : files.subList(KEEP, files.size())) {
-            Files.deleteIfExists(old);
         }
     }
 

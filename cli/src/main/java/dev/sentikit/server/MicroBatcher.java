@@ -466,8 +466,8 @@ final class MicroBatcher implements AutoCloseable {
         if (stopped) {
             return null;
         }
-        // The oldest waiting request sets the clock: under load the line fills while the model runs, and the next
-        // batch starts at once.
+        // The oldest waiting text sets the clock, as Triton's max_queue_delay: under load the line fills while the
+        // model runs, and the next batch starts as soon as the model is free.
         long until = line.peekFirst().arrival + maxBatchWaitNanos;
         for (long left; !stopped && !line.isEmpty() && !line.peekFirst().explain
                 && waitingAnalyzeTexts < maxBatchTexts && (left = until - System.nanoTime()) > 0; ) {

@@ -26,19 +26,22 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@link #submit} estimates its work in tokens ({@link #estimateTokens}) and admits it only if the queue has
  *       room for it and, once the model's pace is known, it can be finished before its deadline; otherwise it throws
- *       {@link Refused} (503 with {@code Retry-After}), at once, so that no client waits to be told no.</li>
+ *       {@link Refused} (503 with {@code Retry-After}), at once, so that no client waits to be told no. The
+ *       estimate follows the order of service below, with the model's pace learnt from full batches, and keeps a
+ *       margin ({@link #DEADLINE_MARGIN}).</li>
  *   <li>One worker thread forms batches: when the first waiting text has waited {@code maxBatchWait} or
  *       {@code maxBatchTexts} texts wait, whichever comes first (Triton's dynamic batcher, TorchServe's
- *       {@code max_batch_delay}). A batch takes texts from the waiting requests in turn: a request that still has
- *       texts after its slice goes to the back of the line, so a request of 1,000 texts is served 32 texts at a time
- *       between the small ones instead of ahead of them.</li>
+ *       {@code max_batch_delay}). A batch takes the small requests (a batch or less) first, whole and in order,
+ *       and fills the rest with slices of the large ones, in order of arrival, keeping a quarter of each batch for
+ *       them while one waits: a request of 1,000 texts is split into slices that go with the small requests, instead
+ *       of holding the model for seconds ahead of them.</li>
  *   <li>A request whose deadline passes is taken out of the line and completed with {@link DeadlineExceeded}; what
  *       was already running for it is dropped when it ends.</li>
  * </ol>
  *
  * <p>One worker is enough: {@code analyzeAll} already spreads a batch over every core. An explanation costs a run
- * per token, so explanations are not joined with other texts: each explained text is a batch of its own, in the same
- * turn order.
+ * per token, so explanations are not joined with other texts: each explained text is a batch of its own when its
+ * request is the oldest waiting, which then goes to the back of the line.
  */
 final class MicroBatcher implements AutoCloseable {
 
@@ -48,6 +51,13 @@ final class MicroBatcher implements AutoCloseable {
     private static final double PACE_MIN_FILL = 0.5;
     /** Weight of the newest batch in the running estimate of the pace. */
     private static final double PACE_WEIGHT = 0.2;
+    /** The share of each batch kept for large requests while one waits. */
+    static final double LARGE_SHARE = 0.25;
+    /**
+     * A request is admitted only if its estimated time fits in this share of what is left of its deadline: the
+     * model's pace on shared cores changes, and small requests arriving later go first.
+     */
+    static final double DEADLINE_MARGIN = 0.75;
     /** Retry-After at most this many seconds: a client should come back within a minute and see. */
     static final long MAX_RETRY_AFTER_SECONDS = 60;
 
@@ -239,14 +249,24 @@ final class MicroBatcher implements AutoCloseable {
             }
             double pace = tokensPerSecond;
             if (pace > 0) {
-                // In turn order, this request is done when every waiting request has had as much as it needs
-                // (or all it needs, if less): processor sharing.
+                // Small requests go ahead of large ones, large ones in order of arrival: a small request waits for
+                // the batch running and the small ones before it (with a large one waiting, they get only part of
+                // each batch); a large one for everything waiting.
+                boolean large = !explain && texts.size() > maxBatchTexts;
                 long ahead = runningTokens;
+                boolean largeWaits = false;
                 for (Ticket t : line) {
-                    ahead += Math.min(t.waitingTokens, sum);
+                    boolean tLarge = !t.explain && isLarge(t);
+                    largeWaits |= tLarge;
+                    if (large || !tLarge) {
+                        ahead += t.waitingTokens;
+                    }
+                }
+                if (!large && largeWaits) {
+                    ahead += (long) (ahead * LARGE_SHARE / (1 - LARGE_SHARE));
                 }
                 double seconds = (ahead + sum) / pace;
-                if (now + (long) (seconds * 1e9) > deadline) {
+                if (now + (long) (seconds * 1e9 / DEADLINE_MARGIN) > deadline) {
                     fullAt = Math.max(1, waitingTokens);
                     throw new Refused(503, String.format(java.util.Locale.ROOT, "the service is busy: this request "
                             + "would take about %.1f s, longer than its deadline of %.1f s; retry later or send fewer "
@@ -477,35 +497,68 @@ final class MicroBatcher implements AutoCloseable {
             return null;
         }
         List<Slice> batch = new ArrayList<>();
-        List<Ticket> again = new ArrayList<>();
+        Ticket head = line.peekFirst();
+        if (head.explain) {
+            // An explanation is a batch of its own, one text per turn; then it goes to the back of the line.
+            take(batch, head, 1);
+            line.removeFirst();
+            if (head.next < head.texts.size()) {
+                line.addLast(head);
+            }
+            return batch;
+        }
+        // Small requests (a batch or less) first, in order, whole; large ones fill the rest in order of arrival,
+        // keeping at least LARGE_SHARE of the batch when one waits, so that a stream of small requests cannot
+        // starve them. Large requests are served one after another rather than in turns: a large request admitted
+        // later does not push one admitted earlier past its deadline, so admission can promise what it admits.
+        boolean largeWaits = false;
+        for (Ticket t : line) {
+            largeWaits |= !t.explain && isLarge(t);
+        }
+        int room = largeWaits ? maxBatchTexts - Math.max(1, (int) (maxBatchTexts * LARGE_SHARE)) : maxBatchTexts;
         int size = 0;
+        for (Iterator<Ticket> it = line.iterator(); it.hasNext(); ) {
+            Ticket t = it.next();
+            if (t.explain || isLarge(t)) {
+                continue;
+            }
+            if (size + t.texts.size() > room) {
+                break; // the next small request waits for the next batch, keeping the order
+            }
+            size += take(batch, t, t.texts.size());
+            it.remove();
+        }
         for (Iterator<Ticket> it = line.iterator(); it.hasNext() && size < maxBatchTexts; ) {
             Ticket t = it.next();
-            if (t.explain && size > 0) {
-                continue; // an explanation runs alone
+            if (t.explain || !isLarge(t)) {
+                continue;
             }
-            int take = t.explain ? 1 : Math.min(maxBatchTexts - size, t.texts.size() - t.next);
-            batch.add(new Slice(t, t.next, t.next + take));
-            for (int i = t.next; i < t.next + take; i++) {
-                t.waitingTokens -= t.tokens[i];
-                waitingTokens -= t.tokens[i];
-            }
-            t.next += take;
-            waitingTexts -= take;
-            if (!t.explain) {
-                waitingAnalyzeTexts -= take;
-            }
-            size += take;
-            it.remove();
-            if (t.next < t.texts.size()) {
-                again.add(t); // to the back of the line: the others have their turn first
-            }
-            if (t.explain) {
-                break;
+            size += take(batch, t, Math.min(maxBatchTexts - size, t.texts.size() - t.next));
+            if (t.next == t.texts.size()) {
+                it.remove();
             }
         }
-        line.addAll(again);
         return batch;
+    }
+
+    /** Whether a request takes more than one batch. */
+    private boolean isLarge(Ticket t) {
+        return t.texts.size() > maxBatchTexts;
+    }
+
+    /** Moves a ticket's next {@code n} texts into the batch. Holds the lock. */
+    private int take(List<Slice> batch, Ticket t, int n) {
+        batch.add(new Slice(t, t.next, t.next + n));
+        for (int i = t.next; i < t.next + n; i++) {
+            t.waitingTokens -= t.tokens[i];
+            waitingTokens -= t.tokens[i];
+        }
+        t.next += n;
+        waitingTexts -= n;
+        if (!t.explain) {
+            waitingAnalyzeTexts -= n;
+        }
+        return n;
     }
 
     /** Runs one batch outside the lock and hands each ticket its results. */

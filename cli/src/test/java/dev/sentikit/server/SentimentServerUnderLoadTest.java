@@ -250,7 +250,7 @@ class SentimentServerUnderLoadTest {
     }
 
     @Test
-    void aLargeRequestIsSplitAndSmallOnesTakeTheirTurnBetweenItsSlices() throws Exception {
+    void aLargeRequestIsSplitAndSmallOnesThatCameAfterItGoFirst() throws Exception {
         start(SentimentServer.Limits.defaults().withMaxBatch(4, Duration.ofMillis(5)));
         CompletableFuture<HttpResponse<String>> blocker = holdTheModel();
         List<String> large = new ArrayList<>();
@@ -270,10 +270,11 @@ class SentimentServerUnderLoadTest {
         assertEquals("small good", body(done(small1)).get("text").asText());
         assertEquals("small bad", body(done(small2)).get("text").asText());
 
-        // The large request's first slice, then the small ones with its next texts, then its rest.
+        // The small ones first (though they came after it), with the large request's first texts, then its rest in
+        // slices of 4.
         List<List<String>> calls = fake.calls();
-        assertEquals(List.of(List.of("blocker"), large.subList(0, 4),
-                List.of("small good", "small bad", large.get(4), large.get(5)), large.subList(6, 10)), calls);
+        assertEquals(List.of(List.of("blocker"), List.of("small good", "small bad", large.get(0), large.get(1)),
+                large.subList(2, 6), large.subList(6, 10)), calls);
     }
 
     @Test
@@ -397,7 +398,7 @@ class SentimentServerUnderLoadTest {
         assertEquals("bad one", results.get(1).get("text").asText());
         assertTrue(results.get(0).has("explanation"), r.body());
         assertEquals(200, done(one).statusCode());
-        // Each explained text is a batch of its own, and the small analysis takes its turn between them.
+        // Each explained text is a batch of its own, and the analysis takes its turn between them.
         List<List<String>> calls = fake.calls();
         assertEquals(List.of(List.of("blocker"), List.of("good one"), List.of("good"), List.of("bad one")), calls,
                 "the analysis takes its turn between the two explained texts");

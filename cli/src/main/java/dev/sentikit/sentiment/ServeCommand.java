@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,8 +22,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serves a model over HTTP: POST /v1/analyze with {\"text\": \"...\"} or {\"texts\": [...]}, "
-                + "POST /v1/explain (the same, with each token's contribution), GET /health, and a page for people "
-                + "at GET /. Runs until stopped (Ctrl-C), then finishes the running requests.")
+                + "POST /v1/explain (the same, with each token's contribution), GET /health (liveness), GET /ready "
+                + "(readiness), GET /metrics (Prometheus), and a page for people at GET /. Concurrent requests are "
+                + "joined into batches; when the queue is full, requests are answered 503 with Retry-After. Runs "
+                + "until stopped (Ctrl-C), then finishes the admitted requests.")
 final class ServeCommand implements Callable<Integer> {
 
     /** Commands now serving, so that tests can stop them as a signal would. */
@@ -39,9 +42,36 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
 
-    @Option(names = "--threads", paramLabel = "N", description = "Requests analyzed at once (default: one per "
-            + "core, at least 2).")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads that read request bodies and write "
+            + "answers (default: one per core, at least 4). The model runs on its own thread, one batch at a time, "
+            + "each batch on every core.")
     Integer threads;
+
+    @Option(names = "--max-texts", paramLabel = "N", description = "Texts in one request at most (default: 1000 for "
+            + "a transformer such as en, 10000 for the small models); more is answered 413.")
+    Integer maxTexts;
+
+    @Option(names = "--max-body-bytes", paramLabel = "BYTES", description = "A request body's size at most (default: "
+            + "1048576, 1 MiB); more is answered 413.")
+    Integer maxBodyBytes;
+
+    @Option(names = "--max-batch", paramLabel = "N", description = "Texts in one call of the model at most (default: "
+            + "32); concurrent requests are joined up to this, larger ones split into slices this size.")
+    Integer maxBatch;
+
+    @Option(names = "--max-batch-wait-ms", paramLabel = "MS", description = "How long the first text of a batch "
+            + "waits for others to join it (default: 5).")
+    Integer maxBatchWaitMs;
+
+    @Option(names = "--max-queue-tokens", paramLabel = "N", description = "Work waiting for the model at most, in "
+            + "estimated tokens (default: 4 requests of the most texts, each as long as the model reads: 512000 for "
+            + "en); a request that would pass it is answered 503 with Retry-After.")
+    Long maxQueueTokens;
+
+    @Option(names = "--deadline-ms", paramLabel = "MS", description = "How long a request may take (default: "
+            + "30000). One that cannot finish in time is answered 503 with Retry-After (before the model) or 504 "
+            + "(during), never late.")
+    Integer deadlineMs;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,18 +85,25 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be in 0..65535, got " + port);
         }
-        SentimentServer.Limits limits = SentimentServer.Limits.defaults();
-        if (threads != null) {
-            if (threads < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
-            }
-            limits = limits.withThreads(threads);
+        positive("--threads", threads);
+        positive("--max-texts", maxTexts);
+        positive("--max-body-bytes", maxBodyBytes);
+        positive("--max-batch", maxBatch);
+        positive("--deadline-ms", deadlineMs);
+        if (maxBatchWaitMs != null && maxBatchWaitMs < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-batch-wait-ms must be >= 0, got "
+                    + maxBatchWaitMs);
+        }
+        if (maxQueueTokens != null && maxQueueTokens < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-queue-tokens must be >= 1, got "
+                    + maxQueueTokens);
         }
         // The JDK server has no request deadline by default; one keeps a slow client from holding a thread.
         System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "60");
         System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", "60");
         PrintWriter out = spec.commandLine().getOut();
         SentimentAnalyzer analyzer = modelOptions.open();
+        SentimentServer.Limits limits = limits(analyzer);
         SentimentServer server;
         try {
             server = SentimentServer.start(analyzer, modelName(analyzer), new InetSocketAddress(host, port), limits);
@@ -89,10 +126,13 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         RUNNING.add(this);
         InetSocketAddress at = server.address();
-        out.printf("serving %s (labels %s) on http://%s:%d with %d threads: POST %s, POST %s, GET %s, and the "
-                + "page at http://%s:%d/; Ctrl-C stops%n", modelName(analyzer), analyzer.labels(), at.getHostString(),
-                at.getPort(), limits.threads(), SentimentServer.ANALYZE, SentimentServer.EXPLAIN, SentimentServer.HEALTH,
-                at.getHostString(), at.getPort());
+        out.printf("serving %s (labels %s) on http://%s:%d with %d threads: POST %s, POST %s, GET %s, GET %s, GET %s, "
+                + "and the page at http://%s:%d/; Ctrl-C stops%n", modelName(analyzer), analyzer.labels(),
+                at.getHostString(), at.getPort(), limits.threads(), SentimentServer.ANALYZE, SentimentServer.EXPLAIN,
+                SentimentServer.HEALTH, SentimentServer.READY, SentimentServer.METRICS, at.getHostString(), at.getPort());
+        out.printf("limits: %d texts and %d bytes a request, batches of %d texts or %d ms, %d tokens queued, "
+                + "deadline %d ms%n", limits.maxTexts(), limits.maxBodyBytes(), limits.maxBatchTexts(),
+                limits.maxBatchWait().toMillis(), limits.maxQueueTokens(), limits.deadline().toMillis());
         out.flush();
         stopped.await();
         RUNNING.remove(this);
@@ -105,6 +145,37 @@ final class ServeCommand implements Callable<Integer> {
         out.flush();
         exited.countDown();
         return 0;
+    }
+
+    /** The model's default limits ({@link SentimentServer.Limits#defaultsFor}) with the options given. */
+    private SentimentServer.Limits limits(SentimentAnalyzer analyzer) {
+        SentimentServer.Limits limits = SentimentServer.Limits.defaultsFor(analyzer);
+        if (threads != null) {
+            limits = limits.withThreads(threads);
+        }
+        if (maxTexts != null) {
+            limits = limits.withMaxTexts(maxTexts);
+        }
+        if (maxBodyBytes != null) {
+            limits = limits.withMaxBodyBytes(maxBodyBytes);
+        }
+        if (maxBatch != null || maxBatchWaitMs != null) {
+            limits = limits.withMaxBatch(maxBatch != null ? maxBatch : limits.maxBatchTexts(),
+                    maxBatchWaitMs != null ? Duration.ofMillis(maxBatchWaitMs) : limits.maxBatchWait());
+        }
+        if (maxQueueTokens != null) {
+            limits = limits.withMaxQueueTokens(maxQueueTokens);
+        }
+        if (deadlineMs != null) {
+            limits = limits.withDeadline(Duration.ofMillis(deadlineMs));
+        }
+        return limits;
+    }
+
+    private void positive(String option, Integer value) {
+        if (value != null && value < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be >= 1, got " + value);
+        }
     }
 
     /** Stops serving: what Ctrl-C does. */

@@ -211,10 +211,12 @@ class SentimentServerTest {
         for (int i = 0; i <= SentimentServer.Limits.DEFAULT_MAX_TEXTS; i++) {
             tooMany.add("a");
         }
-        assertError(413, "too many texts: 10001, at most 10000",
+        assertError(413, "too many texts: 1001, at most 1000 per request; send them in several requests (or raise "
+                + "--max-texts)",
                 post(JSON.writeValueAsString(java.util.Map.of("texts", tooMany))));
         String big = "{\"text\": \"" + "a".repeat(SentimentServer.Limits.DEFAULT_MAX_BODY_BYTES) + "\"}";
-        assertError(413, "more than the 1048576 bytes", post(big));
+        assertError(413, "more than the 1048576 bytes a request may have; send the texts in several requests (or "
+                + "raise --max-body-bytes)", post(big));
         // The server still answers after refusing a large body.
         assertEquals(200, send("GET", "/health", null).status());
     }
@@ -336,7 +338,7 @@ class SentimentServerTest {
     void closeLetsARunningRequestFinishAndRefusesNewConnections() throws Exception {
         Held held = new Held();
         SentimentServer s = SentimentServer.start(held, "held", new InetSocketAddress("127.0.0.1", 0),
-                new SentimentServer.Limits(1 << 20, 10_000, 2, 4, 30));
+                SentimentServer.Limits.defaults().withThreads(2).withGraceSeconds(30));
         URI uri = URI.create("http://127.0.0.1:" + s.address().getPort() + "/v1/analyze");
         var inFlight = client.sendAsync(HttpRequest.newBuilder(uri)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"texts\": [\"good\", \"bad\"]}")).build(),

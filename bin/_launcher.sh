@@ -28,7 +28,7 @@ sentikit_build() {
   local stamp="$root/$module/target/.sentikit-built"
   if [[ ! -f "$stamp" || ! -f "$cp_file" ]] || [[ -n "$(find "$root" \( -name .git -o -name target -o -name node_modules \) -prune -o \
       \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]]; then
-    echo "bin/$(basename "$0"): building $module (mvn install -DskipTests, without javadoc)…" >&2
+    echo "$(realpath --relative-to="$root" "$0"): building $module (mvn install -DskipTests, without javadoc)…" >&2
     local log
     log="$(mktemp)"
     if ! (cd "$root" && mvn -B -Dstyle.color=never -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true install -pl "$module" -am) >"$log" 2>&1; then

@@ -140,7 +140,8 @@ public final class ZooCheckpoint {
 
     /**
      * The float32 values of the DJL parameter {@code name} (such as {@code layer0.qkv.weight}, [out, in]) from the
-     * file's initializers ({@code layer0_qkv_weight}, [in, out], or its {@code _int8} values and {@code _scale}).
+     * file's initializers ({@code layer0_qkv_weight}, [in, out], or its {@code _int8} values and {@code _scale}, a
+     * scale per block of rows of each column in an int8-storage file, per column in an int8-compute one).
      */
     static float[] read(Map<String, OnnxMl.TensorProto> init, String name, long[] shape) {
         if (name.equals("embedding")) {
@@ -151,6 +152,23 @@ public final class ZooCheckpoint {
         if (init.containsKey(base)) {
             float[] v = floats(init.get(base));
             return matrix ? transpose(v, (int) shape[1], (int) shape[0]) : v;
+        }
+        // An int8-compute file (--quantize int8) keeps what its integer products need: the bias a product adds
+        // negated, and of the query/key/value bias the query's alone (the key bias cancels in the softmax, the value
+        // bias was folded into the attention output's bias, which is read as it is): zero key and value biases with
+        // that output bias give the file's function.
+        if (init.containsKey(base + "_negated")) {
+            float[] v = floats(init.get(base + "_negated"));
+            for (int i = 0; i < v.length; i++) {
+                v[i] = -v[i];
+            }
+            return v;
+        }
+        if (name.endsWith(".qkv.bias") && init.containsKey(base.replace("qkv_bias", "q_bias"))) {
+            float[] query = floats(init.get(base.replace("qkv_bias", "q_bias"))); // [heads, 1, head size]
+            float[] v = new float[(int) shape[0]];
+            System.arraycopy(query, 0, v, 0, query.length);
+            return v;
         }
         OnnxMl.TensorProto q = init.get(base + "_int8");
         OnnxMl.TensorProto s = init.get(base + "_scale");

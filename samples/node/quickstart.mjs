@@ -20,7 +20,7 @@ const [model = '../../model-zoo/en/src/main/resources/META-INF/sentikit/zoo/en.o
 const analyzer = await SentimentAnalyzer.load(model);
 const results = await analyzer.analyzeAll(texts.length > 0 ? texts : ['I love this phone, it is wonderful', 'not good']);
 for (const result of results) {
-  // {"label":"positive","score":0.996…,"scores":{"negative":…,"neutral":…,"positive":…},"coverage":{"tokensRead":8,…}}
+  // {"label":"positive","score":0.995…,"scores":{"negative":…,"neutral":…,"positive":…},"coverage":{"tokensRead":8,…}}
   console.log(JSON.stringify(result));
 }
 await analyzer.close();

@@ -53,8 +53,11 @@ class DefaultModelTest {
         assertEquals("transformer", analyzer.card().architecture());
         assertEquals("minilm-l6", analyzer.card().provenance().base().name());
         assertEquals("Apache-2.0", analyzer.card().provenance().base().licence());
-        assertTrue(analyzer.card().provenance().trainData().endsWith("split/train.tsv"),
+        // The training file is named and pinned by its SHA-256 (model-zoo/en/train.sh builds the same bytes).
+        assertTrue(analyzer.card().provenance().trainData().endsWith("train.tsv"),
                 analyzer.card().provenance().trainData());
+        assertTrue(analyzer.card().provenance().trainSha256().matches("[0-9a-f]{64}"),
+                analyzer.card().provenance().trainSha256());
         assertTrue(analyzer.card().metrics().containsKey("validation"));
     }
 

@@ -23,8 +23,9 @@ class ZooProbesTest {
 
     @ParameterizedTest(name = "{0} on probes/{1}.tsv: at least {2}")
     @CsvSource({
-        // en: the target (85%); the lite models: what they scored when the probes were written
-        "en, en, 0.85",
+        // en: what the retrained en scored when it shipped (52 of 56); zh: the target (85%); the lite models:
+        // what they scored when the probes were written
+        "en, en, 0.92",
         "en-lite, en, 0.64",
         "zh, zh, 0.85",
         "zh-lite, zh, 0.83",

@@ -583,6 +583,7 @@ public final class SentimentTrainer {
      */
     private static double gradientNorm(SentimentBlock block) {
         double sum = 0;
+        List<String> notFinite = new ArrayList<>();
         for (ai.djl.util.Pair<String, Parameter> p : block.getParameters()) {
             Parameter parameter = p.getValue();
             if (!parameter.requiresGradient()) {
@@ -590,8 +591,30 @@ public final class SentimentTrainer {
             }
             try (NDArray gradient = parameter.getArray().getGradient(); NDArray squares = gradient.square();
                     NDArray total = squares.sum()) {
-                sum += total.getFloat();
+                float squared = total.getFloat();
+                if (Float.isFinite(squared)) {
+                    sum += squared;
+                    continue;
+                }
+                // The float32 sum of squares overflows past a norm of about 1.8e19: scale by the largest value first,
+                // and tell a real infinity or NaN apart from a large finite gradient.
+                try (NDArray abs = gradient.abs(); NDArray largest = abs.max()) {
+                    float max = largest.getFloat();
+                    if (!Float.isFinite(max)) {
+                        notFinite.add(p.getKey());
+                        continue;
+                    }
+                    try (NDArray scaled = gradient.div(max); NDArray scaledSquares = scaled.square();
+                            NDArray scaledTotal = scaledSquares.sum()) {
+                        sum += (double) max * max * scaledTotal.getFloat();
+                    }
+                }
             }
+        }
+        if (!notFinite.isEmpty()) {
+            throw new IllegalStateException("training diverged: the gradients of " + notFinite + " hold infinite or "
+                    + "NaN values at this step, so no step can follow; lower --lr or the --clip-norm bound, or raise "
+                    + "--warmup-steps");
         }
         return Math.sqrt(sum);
     }

@@ -581,7 +581,7 @@ public final class SentimentTrainer {
      * The L2 norm of all gradients together, for clipping by global norm (Pascanu et al. 2013): one device's, which
      * on a single device is the batch's.
      */
-    private static double gradientNorm(SentimentBlock block) {
+    static double gradientNorm(ai.djl.nn.Block block) {
         double sum = 0;
         List<String> notFinite = new ArrayList<>();
         for (ai.djl.util.Pair<String, Parameter> p : block.getParameters()) {

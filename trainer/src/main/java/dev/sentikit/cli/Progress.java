@@ -52,6 +52,7 @@ public final class Progress implements AutoCloseable {
     private int epochs;
     private int steps;
     private long epochStart;
+    private int firstStep = -1; // the first step this process took in the epoch
     private long lastOutput;
     private double lossSum;
     private long examples;
@@ -150,6 +151,7 @@ public final class Progress implements AutoCloseable {
         this.steps = steps;
         this.lossSum = 0;
         this.examples = 0;
+        this.firstStep = -1;
         this.epochStart = nanos.getAsLong();
         this.lastOutput = epochStart;
         if (terminal) {
@@ -170,6 +172,9 @@ public final class Progress implements AutoCloseable {
         }
         if (examples < 0) {
             throw new IllegalArgumentException("examples must not be negative, got " + examples);
+        }
+        if (firstStep < 0) {
+            firstStep = step; // above 1 where a resumed run starts mid-epoch
         }
         this.lossSum += loss * examples;
         this.examples += examples;
@@ -270,7 +275,9 @@ public final class Progress implements AutoCloseable {
         if (elapsed > 0) {
             sb.append(String.format(Locale.ROOT, forTerminal ? "  %,.0f ex/s" : "  %,.0f examples/s",
                     examples / elapsed));
-            sb.append("  ETA ").append(formatDuration(elapsed / step * Math.max(0, steps - step)));
+            // the pace of the steps this process took: a resumed epoch's earlier steps took no time here
+            int taken = firstStep < 0 ? step : step - firstStep + 1;
+            sb.append("  ETA ").append(formatDuration(elapsed / taken * Math.max(0, steps - step)));
         }
         return sb.toString();
     }

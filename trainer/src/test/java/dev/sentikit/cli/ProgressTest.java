@@ -124,6 +124,19 @@ class ProgressTest {
     }
 
     @Test
+    void aResumedEpochEstimatesFromTheStepsThisProcessTook() {
+        Progress p = progress(false).withLogEvery(10, null);
+        at(0);
+        p.startEpoch(1, 3, 100); // resumed after step 50 of 100
+        for (int step = 51; step <= 60; step++) {
+            at((step - 50) * S); // a step a second
+            p.step(step, 0.5, 32);
+        }
+        // 10 s for 10 steps: 40 steps to go take 40 s (not 10 s / 60 steps × 40)
+        assertEquals("epoch 1/3  step 60/100  loss 0.5000  32 examples/s  ETA 0:40" + NL, text.toString());
+    }
+
+    @Test
     void summaryLineIsTheTrainersFormat() {
         assertEquals("epoch 7/12  loss 0.0123  valid accuracy 0.9000  macro-F1 0.8877  (1,234,568 examples/s)",
                 Progress.formatEpoch(new EpochResult(7, 0.01234, 0.9, 0.88766, 1234567.8), 12));

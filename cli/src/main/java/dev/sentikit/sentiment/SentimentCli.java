@@ -5,6 +5,7 @@ import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
 import dev.sentikit.server.ResultJson;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,12 +89,13 @@ public final class SentimentCli implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Utf8Input in = openInput(input); SentimentAnalyzer analyzer = modelOptions.open()) {
+        try (Utf8Input in = openInput(input); SentimentAnalyzer analyzer = modelOptions.open();
+                Printer printer = new Printer(out)) {
             if (!texts.isEmpty()) {
-                print(out, analyzer, texts);
+                print(printer, analyzer, texts);
             }
             if (in != null) {
-                analyzeLines(in, analyzer, out, err);
+                analyzeLines(in, analyzer, printer, err);
             }
         }
         out.flush();
@@ -99,9 +105,10 @@ public final class SentimentCli implements Callable<Integer> {
     /**
      * One result per line of {@code in}, in order: lines are analyzed in batches of up to {@value #BATCH}, and a
      * batch is analyzed as soon as the input has nothing more ready, so that results appear while a pipe's writer
-     * pauses; each batch is flushed, so a killed run keeps every result it printed.
+     * pauses; each batch is flushed, so a killed run keeps every result it printed. A batch's results are written
+     * while the next batch is analyzed ({@link Printer}).
      */
-    private void analyzeLines(Utf8Input in, SentimentAnalyzer analyzer, PrintWriter out, PrintWriter err)
+    private void analyzeLines(Utf8Input in, SentimentAnalyzer analyzer, Printer out, PrintWriter err)
             throws IOException {
         List<String> batch = new ArrayList<>(BATCH);
         long number = 0;
@@ -110,6 +117,7 @@ public final class SentimentCli implements Callable<Integer> {
             Utf8Input.BadLine bad = in.badLineThrough(number);
             if (bad != null && strict) {
                 print(out, analyzer, batch);
+                out.await();
                 throw new InputException(in.strictError(bad));
             }
             batch.add(line);
@@ -119,6 +127,7 @@ public final class SentimentCli implements Callable<Integer> {
             }
         }
         print(out, analyzer, batch);
+        out.await();
         for (String line : in.report()) {
             err.println(line);
         }
@@ -154,22 +163,95 @@ public final class SentimentCli implements Callable<Integer> {
         }
     }
 
-    /** Analyzes {@code texts} as one batch and prints their results, one line each, then flushes. */
-    private void print(PrintWriter out, SentimentAnalyzer analyzer, List<String> texts) throws IOException {
+    /** Analyzes {@code texts} as one batch and hands their results to {@code out}, which prints them in order. */
+    private void print(Printer out, SentimentAnalyzer analyzer, List<String> texts) throws IOException {
         if (texts.isEmpty()) {
             return;
         }
-        List<Sentiment> results = analyzer.analyzeAll(texts);
-        StringBuilder lines = new StringBuilder();
-        for (int i = 0; i < texts.size(); i++) {
-            Map<String, Object> line = ResultJson.result(texts.get(i), results.get(i));
-            if (explain) {
-                line.put("explanation", ResultJson.explanation(
-                        analyzer.explain(texts.get(i), results.get(i).label()), false));
+        List<String> batch = List.copyOf(texts);
+        List<Sentiment> results = analyzer.analyzeAll(batch);
+        List<List<Map<String, Object>>> explanations = null;
+        if (explain) {
+            explanations = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                explanations.add(ResultJson.explanation(analyzer.explain(batch.get(i), results.get(i).label()), false));
             }
-            lines.append(JSON.writeValueAsString(line)).append('\n');
         }
-        out.print(lines);
-        out.flush();
+        out.submit(batch, results, explanations);
+    }
+
+    /**
+     * Writes batches of results as JSON lines, one batch at a time on a thread of its own, in the order given, and
+     * flushes after each: turning results into JSON takes about as long as a small model takes to analyze them, so
+     * the next batch is analyzed meanwhile. At most one batch waits to be written.
+     */
+    static final class Printer implements AutoCloseable {
+        private final PrintWriter out;
+        private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sentiment-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        private Future<?> pending;
+
+        Printer(PrintWriter out) {
+            this.out = out;
+        }
+
+        /** Writes the results once the batch before them is written; returns at once. */
+        void submit(List<String> texts, List<Sentiment> results, List<List<Map<String, Object>>> explanations)
+                throws IOException {
+            await();
+            pending = writer.submit(() -> {
+                StringBuilder lines = new StringBuilder();
+                for (int i = 0; i < texts.size(); i++) {
+                    Map<String, Object> line = ResultJson.result(texts.get(i), results.get(i));
+                    if (explanations != null) {
+                        line.put("explanation", explanations.get(i));
+                    }
+                    lines.append(JSON.writeValueAsString(line)).append('\n');
+                }
+                out.print(lines);
+                out.flush();
+                return null;
+            });
+        }
+
+        /** Waits until every batch submitted is written, and throws what writing one threw. */
+        void await() throws IOException {
+            Future<?> f = pending;
+            if (f == null) {
+                return;
+            }
+            pending = null;
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while writing results");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw new IOException(cause);
+            }
+        }
+
+        /** Writes what is still pending (also when analysis failed: the results before it are kept), then stops. */
+        @Override
+        public void close() throws IOException {
+            try {
+                await();
+            } finally {
+                writer.shutdownNow();
+            }
+        }
     }
 }

@@ -21,7 +21,42 @@ public final class Scripts {
     /** A text needs this many letters before its script is judged; shorter ones (emoji, numbers) are not. */
     public static final int MIN_LETTERS = 2;
 
+    private static final Character.UnicodeScript[] SCRIPTS = Character.UnicodeScript.values();
+
+    /** {@link #name} of each script, by ordinal: {@link #check} runs on every text analyzed. */
+    private static final String[] NAMES = new String[SCRIPTS.length];
+
+    static {
+        for (Character.UnicodeScript script : SCRIPTS) {
+            NAMES[script.ordinal()] = name(script);
+        }
+    }
+
     private Scripts() {}
+
+    /**
+     * The script of a letter: {@link Character.UnicodeScript#of} (a binary search over Unicode's script ranges),
+     * answered without it for the two ranges most texts are made of, ASCII letters (Latin) and the CJK Unified
+     * Ideographs U+4E00 to U+9FFF (Han; its unassigned code points are not letters and do not get here).
+     */
+    static Character.UnicodeScript scriptOfLetter(int cp) {
+        if (cp < 0x80) {
+            return Character.UnicodeScript.LATIN;
+        }
+        if (cp >= 0x4E00 && cp <= 0x9FFF) {
+            return Character.UnicodeScript.HAN;
+        }
+        return Character.UnicodeScript.of(cp);
+    }
+
+    /** {@link Character#isLetter(int)}, with ASCII answered inline. */
+    static boolean isLetter(int cp) {
+        if (cp < 0x80) {
+            int lower = cp | 0x20;
+            return lower >= 'a' && lower <= 'z';
+        }
+        return Character.isLetter(cp);
+    }
 
     /**
      * The share of each script among the letters of {@code texts}, largest first, rounded to 4 decimals; scripts
@@ -35,8 +70,8 @@ public final class Scripts {
             for (int i = 0; i < text.length(); ) {
                 int cp = text.codePointAt(i);
                 i += Character.charCount(cp);
-                if (Character.isLetter(cp)) {
-                    counts.merge(Character.UnicodeScript.of(cp), 1L, Long::sum);
+                if (isLetter(cp)) {
+                    counts.merge(scriptOfLetter(cp), 1L, Long::sum);
                     letters++;
                 }
             }
@@ -60,34 +95,37 @@ public final class Scripts {
      * whether a model of {@code profile} knows it (true when the profile is null or empty: the model does not say).
      */
     public static Check check(String text, Map<String, Double> profile) {
-        EnumMap<Character.UnicodeScript, Integer> counts = new EnumMap<>(Character.UnicodeScript.class);
+        int[] counts = new int[SCRIPTS.length];
         int letters = 0;
         int n = Math.min(text.length(), EncoderSpec.DEFAULT_MAX_CHARS);
         for (int i = 0; i < n; ) {
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
-            if (Character.isLetter(cp)) {
-                counts.merge(Character.UnicodeScript.of(cp), 1, Integer::sum);
+            if (isLetter(cp)) {
+                counts[scriptOfLetter(cp).ordinal()]++;
                 letters++;
             }
         }
         if (letters < MIN_LETTERS) {
             return new Check(null, true);
         }
-        Character.UnicodeScript dominant = null;
-        int best = -1;
+        int dominant = -1;
+        int best = 0;
         int known = 0;
-        for (Map.Entry<Character.UnicodeScript, Integer> e : counts.entrySet()) {
-            if (e.getValue() > best) {
-                best = e.getValue();
-                dominant = e.getKey();
+        for (int s = 0; s < counts.length; s++) {
+            if (counts[s] == 0) {
+                continue;
             }
-            if (profile != null && profile.getOrDefault(name(e.getKey()), 0.0) >= KNOWN_SHARE) {
-                known += e.getValue();
+            if (counts[s] > best) { // ties go to the script of lower ordinal, as in enum order
+                best = counts[s];
+                dominant = s;
+            }
+            if (profile != null && profile.getOrDefault(NAMES[s], 0.0) >= KNOWN_SHARE) {
+                known += counts[s];
             }
         }
         boolean readable = profile == null || profile.isEmpty() || known * 2 >= letters;
-        return new Check(name(dominant), readable);
+        return new Check(NAMES[dominant], readable);
     }
 
     /** A script's name as profiles write it: {@code LATIN} is {@code Latin}. */

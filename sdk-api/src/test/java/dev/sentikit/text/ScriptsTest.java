@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,20 @@ class ScriptsTest {
         }
         assertEquals(java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8), generated,
                 RESOURCE + " is not what the check gives now: write it again with -Dsentikit.golden.write=true");
+    }
+
+    @Test
+    void theShortcutsAgreeWithJavaOnEveryCodePoint() {
+        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+            boolean letter = Character.isLetter(cp);
+            if (Scripts.isLetter(cp) != letter) {
+                fail(String.format("U+%04X: letter %s, Java says %s", cp, Scripts.isLetter(cp), letter));
+            }
+            if (letter && Scripts.scriptOfLetter(cp) != Character.UnicodeScript.of(cp)) {
+                fail(String.format("U+%04X: %s, Java says %s", cp, Scripts.scriptOfLetter(cp),
+                        Character.UnicodeScript.of(cp)));
+            }
+        }
     }
 
     @Test

@@ -18,6 +18,13 @@ class ZooModelsTest {
     /** Every zoo model. */
     static final List<String> ZOO = List.of("en", "en-lite", "zh", "zh-lite");
 
+    /** The labels of each zoo model, in output order: what the README's model table says. */
+    static final Map<String, List<String>> LABELS = Map.of(
+            "en", List.of("negative", "neutral", "positive"),
+            "en-lite", List.of("negative", "neutral", "positive"),
+            "zh", List.of("negative", "positive"),
+            "zh-lite", List.of("negative", "neutral", "positive"));
+
     /** Models larger than this do not ship (the zoo's size limit). */
     private static final long MAX_MODEL_BYTES = 30L << 20;
 
@@ -34,6 +41,8 @@ class ZooModelsTest {
         "en-lite|This is the worst movie I have ever seen|negative",
         "zh-lite|这个手机很好用，非常满意|positive",
         "zh-lite|质量太差了，非常失望，不会再买|negative",
+        "en-lite|not good|negative",
+        "zh-lite|这款车的油耗是百公里8个油。|neutral",
     })
     void obviousSentences(String model, String text, String expected) throws Exception {
         try (SentimentAnalyzer analyzer = SentimentAnalyzer.fromZoo(model)) {
@@ -56,9 +65,9 @@ class ZooModelsTest {
                     .openConnection().getContentLengthLong();
             assertTrue(size <= MAX_MODEL_BYTES, name + " is " + size + " bytes");
         }
-        for (String name : List.of("zh", "zh-lite")) {
-            try (SentimentAnalyzer zh = SentimentAnalyzer.fromZoo(name)) {
-                assertEquals(List.of("negative", "positive"), zh.labels());
+        for (Map.Entry<String, List<String>> e : LABELS.entrySet()) {
+            try (SentimentAnalyzer analyzer = SentimentAnalyzer.fromZoo(e.getKey())) {
+                assertEquals(e.getValue(), analyzer.labels(), e.getKey());
             }
         }
     }

@@ -14,7 +14,11 @@ import dev.sentikit.train.data.LabeledData;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -88,21 +92,56 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         SentimentEvaluation evaluation = new SentimentEvaluator(model.toString()).evaluate(labels, examples.targets(), probabilities);
         out.println(evaluation.toTable());
+        Map<String, Object> among = amongDataLabels(labels, examples.targets(), probabilities);
+        if (among != null) {
+            out.printf(Locale.ROOT, "accuracy among the data's labels %s (the more probable of them): %.4f%n",
+                    among.get("labels"), (Double) among.get("accuracy"));
+        }
         if (record != null) {
-            java.util.Map<String, Object> metrics = new java.util.LinkedHashMap<>(checkpoint.card().metrics());
-            java.util.Map<String, Object> entry = new java.util.LinkedHashMap<>(evaluation.toMap());
+            Map<String, Object> metrics = new LinkedHashMap<>(checkpoint.card().metrics());
+            Map<String, Object> entry = withAmong(evaluation.toMap(), among);
             entry.put("data", data.toString());
             entry.put("data_sha256", dataSha256);
             metrics.put(record, entry);
             Checkpoint.writeCard(checkpoint.dir(), checkpoint.card().withMetrics(metrics));
             out.println("recorded as metrics." + record + " in " + checkpoint.dir().resolve(Checkpoint.CARD));
         }
-        Files.write(json, ModelFormat.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(evaluation.toMap()));
+        Files.write(json, ModelFormat.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(
+                withAmong(evaluation.toMap(), among)));
         out.println("wrote " + json);
         return 0;
     }
 
     private String dataSha256;
+
+    /**
+     * Where the data has at least two of the model's labels but not all (reviews labelled negative or positive, read
+     * by a model that also says neutral): those labels and the accuracy when the more probable of them is the
+     * prediction, so that a two-label reading compares with a two-label model. Null otherwise.
+     */
+    static Map<String, Object> amongDataLabels(List<String> labels, int[] gold, float[][] probabilities) {
+        TreeSet<Integer> present = new TreeSet<>();
+        for (int g : gold) {
+            present.add(g);
+        }
+        if (present.size() < 2 || present.size() == labels.size()) {
+            return null;
+        }
+        int[] among = present.stream().mapToInt(Integer::intValue).toArray();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("labels", present.stream().map(labels::get).toList());
+        m.put("accuracy", SentimentEvaluator.accuracyAmong(gold, probabilities, among));
+        return m;
+    }
+
+    private static Map<String, Object> withAmong(Map<String, Object> evaluation,
+            Map<String, Object> among) {
+        Map<String, Object> m = new LinkedHashMap<>(evaluation);
+        if (among != null) {
+            m.put("among_data_labels", among);
+        }
+        return m;
+    }
 
     private Examples read(List<String> labels, PrintWriter err) throws Exception {
         LabeledData d = dataOptions.read(data, labels, err);

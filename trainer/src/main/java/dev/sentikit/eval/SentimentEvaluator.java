@@ -2,6 +2,7 @@ package dev.sentikit.eval;
 
 import dev.sentikit.train.data.LabeledData;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,6 +124,46 @@ public final class SentimentEvaluator {
         LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, predictions,
                 new SimpleDataSourceProvenance(dataDescription, LABEL_FACTORY));
         return new SentimentEvaluation(labelList, evaluation);
+    }
+
+    /**
+     * The accuracy when each example's prediction is the most probable of the labels {@code among} alone (indices
+     * into the columns of {@code probabilities}; a tie goes to the first of them): how a model with more labels than
+     * the data reads that data, such as a three-label model on reviews labelled negative or positive only.
+     *
+     * @param gold          per example, the index of its true label, one of {@code among}
+     * @param probabilities per example, the probability of each label
+     * @param among         the labels competing, at least two
+     * @throws IllegalArgumentException if fewer than two labels compete, if there are no examples, or if an example's
+     *                                  true label is not one of them
+     */
+    public static double accuracyAmong(int[] gold, float[][] probabilities, int[] among) {
+        if (among.length < 2) {
+            throw new IllegalArgumentException("at least two labels must compete, got " + among.length);
+        }
+        if (gold.length == 0 || gold.length != probabilities.length) {
+            throw new IllegalArgumentException(gold.length + " gold labels for " + probabilities.length
+                    + " probability rows");
+        }
+        long right = 0;
+        for (int i = 0; i < gold.length; i++) {
+            int best = -1;
+            boolean goldCompetes = false;
+            for (int l : among) {
+                goldCompetes |= l == gold[i];
+                if (best < 0 || probabilities[i][l] > probabilities[i][best]) {
+                    best = l;
+                }
+            }
+            if (!goldCompetes) {
+                throw new IllegalArgumentException("example " + i + ": its label (index " + gold[i]
+                        + ") is not among " + Arrays.toString(among));
+            }
+            if (best == gold[i]) {
+                right++;
+            }
+        }
+        return (double) right / gold.length;
     }
 
     /** Builds one Tribuo prediction: a feature-less example carrying the gold label, and the full score map. */

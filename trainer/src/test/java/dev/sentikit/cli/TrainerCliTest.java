@@ -2,6 +2,7 @@ package dev.sentikit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentikit.model.ModelFormat;
@@ -58,6 +59,24 @@ class TrainerCliTest {
         Map<?, ?> a = ModelFormat.json().readValue(dir.resolve("run-eval.json").toFile(), Map.class);
         Map<?, ?> b = ModelFormat.json().readValue(dir.resolve("m.onnx-eval.json").toFile(), Map.class);
         assertEquals(a.get("accuracy"), b.get("accuracy"));
+        assertNull(a.get("among_data_labels"), "the data has all three labels");
+
+        // Data with two of the model's three labels: also the accuracy among those two.
+        List<String> twoLabels = Files.readAllLines(Fixtures.vaderSample(), StandardCharsets.UTF_8).stream()
+                .filter(line -> !line.startsWith("neutral\t")).toList();
+        Path binary = dir.resolve("binary.tsv");
+        Files.write(binary, twoLabels, StandardCharsets.UTF_8);
+        Path json = dir.resolve("binary-eval.json");
+        Run eval = run("evaluate", "--model", onnx.toString(), "--data", binary.toString(), "--output", json.toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("accuracy among the data's labels [negative, positive]"), eval.out());
+        Map<?, ?> m = ModelFormat.json().readValue(json.toFile(), Map.class);
+        Map<?, ?> among = (Map<?, ?>) m.get("among_data_labels");
+        assertEquals(List.of("negative", "positive"), among.get("labels"));
+        double amongAccuracy = ((Number) among.get("accuracy")).doubleValue();
+        double accuracy = ((Number) m.get("accuracy")).doubleValue();
+        // a right answer stays right with fewer labels competing; a wrong "neutral" may become right
+        assertTrue(amongAccuracy >= accuracy, amongAccuracy + " < " + accuracy);
     }
 
     @Test

@@ -30,6 +30,26 @@ class SentimentEvaluatorTest {
     private static final int[] PREDICTED = {0, 0, 1, 2, 1, 0, 1, 2, 2, 1};
 
     @Test
+    void accuracyAmongTheDataLabelsPicksTheMoreProbableOfThem() {
+        // labels negative, neutral, positive; the data has negative (0) and positive (2) only
+        int[] gold = {0, 0, 2, 2};
+        float[][] p = {
+            {0.5f, 0.3f, 0.2f},   // negative, right either way
+            {0.2f, 0.5f, 0.3f},   // neutral overall (wrong); among negative and positive: positive, still wrong
+            {0.1f, 0.6f, 0.3f},   // neutral overall (wrong); among the two: positive, right
+            {0.3f, 0.3f, 0.4f},   // positive, right
+        };
+        assertEquals(0.75, SentimentEvaluator.accuracyAmong(gold, p, new int[] {0, 2}), 1e-12);
+        assertEquals(0.5, new SentimentEvaluator("m").evaluate(List.of("negative", "neutral", "positive"), gold, p)
+                .accuracy(), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> SentimentEvaluator.accuracyAmong(gold, p, new int[] {0}));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SentimentEvaluator.accuracyAmong(new int[] {1}, new float[][] {{0.2f, 0.5f, 0.3f}},
+                        new int[] {0, 2}));
+        assertTrue(e.getMessage().contains("example 0"), e.getMessage());
+    }
+
+    @Test
     void handComputedThreeClassExample() {
         SentimentEvaluation e = EVALUATOR.evaluate(LABELS, GOLD, probabilities(PREDICTED, 3));
 

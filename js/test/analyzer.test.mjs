@@ -77,10 +77,12 @@ test('a long text is cut as the model says, or read in windows whose probabiliti
     assert.deepEqual(cut.coverage, { tokensRead: 256, tokens: 379, windows: 1, charsCut: false, cut: true, how: 'cut', script: 'Latin',
       scriptKnown: true });
     const alone = await once.probabilities([once.encoder.encode(REVIEW)]);
-    assert.deepEqual(Object.values(cut.scores), [...alone], 'a text read once: its one row\'s probabilities');
+    // within 1e-6, as a text alone and in a batch (above): ONNX Runtime may sum in another order for another batch
+    const near = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-6, `${what}: ${a} against ${b}`);
+    Object.values(cut.scores).forEach((p, j) => near(p, alone[j], 'a text read once: its one row\'s probabilities'));
 
     const [short3, read3] = await windowed.analyzeAll(['works great', REVIEW]);
-    assert.deepEqual(short3.scores, short.scores, 'a text that fits is read once either way');
+    once.labels.forEach((label) => near(short3.scores[label], short.scores[label], 'a text that fits is read once either way'));
     assert.deepEqual(short3.coverage, short.coverage);
     assert.deepEqual(read3.coverage, { tokensRead: 379, tokens: 379, windows: 2, charsCut: false, cut: false,
       how: 'windows', script: 'Latin',
@@ -90,7 +92,7 @@ test('a long text is cut as the model says, or read in windows whose probabiliti
     const n = windowed.labels.length;
     windowed.labels.forEach((label, j) => {
       const mean = Math.fround((rows[j] + rows[n + j]) / 2);
-      assert.equal(read3.scores[label], mean, `${label}: the mean of the windows' probabilities, as a float`);
+      near(read3.scores[label], mean, `${label}: the mean of the windows' probabilities`);
     });
     assert.equal(read3.score, Math.max(...Object.values(read3.scores)));
     const past = await windowed.analyze(`${'word '.repeat(4000)}the end`);

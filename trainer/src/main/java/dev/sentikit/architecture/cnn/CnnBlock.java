@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.ndarray.types.SparseFormat;
@@ -24,7 +23,8 @@ import java.util.List;
  *
  * <p>Padded positions are zeroed before the convolutions and their outputs are zeroed before the maximum;
  * since ReLU outputs are at least 0, an all-padding row pools to 0 and its logits are the bias.
- * {@link CnnGraph} writes the same computation as ONNX.
+ * {@link CnnGraph} writes the same computation as ONNX. The convolutions run in {@link ConvKernel}: the engine's
+ * kernel where it gives the convolution's values, a matrix product where it does not.
  */
 public final class CnnBlock extends SentimentBlock {
 
@@ -80,9 +80,8 @@ public final class CnnBlock extends SentimentBlock {
         NDList pooled = new NDList();
         for (int i = 0; i < WIDTHS.length; i++) {
             int pad = WIDTHS[i] / 2;
-            NDArray conv = Conv1d.conv1d(x, store.getValue(convWeights.get(i), device, training),
-                    store.getValue(convBiases.get(i), device, training), new Shape(1), new Shape(pad), new Shape(1))
-                    .singletonOrThrow(); // [B, F, T]
+            NDArray conv = ConvKernel.conv1d(x, store.getValue(convWeights.get(i), device, training),
+                    store.getValue(convBiases.get(i), device, training), pad); // [B, F, T]
             pooled.add(conv.maximum(0f).mul(outMask).max(new int[] {2})); // [B, F]
         }
         NDArray features = NDArrays.concat(pooled, 1); // [B, F * widths]

@@ -87,6 +87,20 @@ class CnnGraphTest {
     }
 
     @Test
+    void aBlockOfGloVesWidthMatchesItsGraph() throws Exception {
+        // 100 input channels, 128 filters: where oneDNN's direct convolution gave NaN on an AVX-512 EPYC (ConvKernel)
+        try (NDManager m = NetworkParity.newManager()) {
+            CnnBlock wide = new CnnBlock(ROWS, 100, LABELS, 128);
+            NetworkParity.initializeRandom(wide, m, 7L, 0.1f);
+            try (OrtSession s = NetworkParity.session(CnnGraph.build(wide, NetworkParity.props(), "1.2.3-test"))) {
+                NetworkParity.assertParity(wide, m, s, NetworkParity.edgeBatch(ROWS), TOLERANCE);
+                NetworkParity.assertParity(wide, m, s, NetworkParity.randomBatch(new Random(5), 9, 40, ROWS),
+                        TOLERANCE);
+            }
+        }
+    }
+
+    @Test
     void morePaddingChangesNothing() throws Exception {
         long[][] ids = NetworkParity.edgeBatch(ROWS);
         float[][][] tight = NetworkParity.onnx(session, ids);

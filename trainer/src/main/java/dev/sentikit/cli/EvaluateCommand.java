@@ -92,22 +92,23 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         SentimentEvaluation evaluation = new SentimentEvaluator(model.toString()).evaluate(labels, examples.targets(), probabilities);
         out.println(evaluation.toTable());
+        Map<String, Object> result = new LinkedHashMap<>(evaluation.toMap());
         Map<String, Object> among = amongDataLabels(labels, examples.targets(), probabilities);
         if (among != null) {
             out.printf(Locale.ROOT, "accuracy among the data's labels %s (the more probable of them): %.4f%n",
                     among.get("labels"), (Double) among.get("accuracy"));
+            result.put("among_data_labels", among);
         }
         if (record != null) {
             Map<String, Object> metrics = new LinkedHashMap<>(checkpoint.card().metrics());
-            Map<String, Object> entry = withAmong(evaluation.toMap(), among);
+            Map<String, Object> entry = new LinkedHashMap<>(result);
             entry.put("data", data.toString());
             entry.put("data_sha256", dataSha256);
             metrics.put(record, entry);
             Checkpoint.writeCard(checkpoint.dir(), checkpoint.card().withMetrics(metrics));
             out.println("recorded as metrics." + record + " in " + checkpoint.dir().resolve(Checkpoint.CARD));
         }
-        Files.write(json, ModelFormat.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(
-                withAmong(evaluation.toMap(), among)));
+        Files.write(json, ModelFormat.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(result));
         out.println("wrote " + json);
         return 0;
     }
@@ -131,15 +132,6 @@ final class EvaluateCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("labels", present.stream().map(labels::get).toList());
         m.put("accuracy", SentimentEvaluator.accuracyAmong(gold, probabilities, among));
-        return m;
-    }
-
-    private static Map<String, Object> withAmong(Map<String, Object> evaluation,
-            Map<String, Object> among) {
-        Map<String, Object> m = new LinkedHashMap<>(evaluation);
-        if (among != null) {
-            m.put("among_data_labels", among);
-        }
         return m;
     }
 

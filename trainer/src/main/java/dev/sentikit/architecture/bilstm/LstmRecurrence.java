@@ -1,15 +1,16 @@
 package dev.sentikit.architecture.bilstm;
 
+import static dev.sentikit.architecture.KernelProbe.normal;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import dev.sentikit.architecture.KernelProbe;
+import java.util.Random;
 
 /**
  * The LSTM equations written with DJL's tensor operations, for both directions at once, and the probe that decides
@@ -40,8 +41,6 @@ final class LstmRecurrence {
     /** (batch, sequence) shapes the probe runs: one row, a few, and an odd number of longer ones. */
     private static final int[][] PROBES = {{1, 6}, {3, 6}, {17, 33}};
 
-    private static final Map<String, Boolean> AGREES = new ConcurrentHashMap<>();
-
     private LstmRecurrence() {}
 
     /**
@@ -50,17 +49,15 @@ final class LstmRecurrence {
      * random weights and inputs; asked once per engine, device and sizes in a process.
      */
     static boolean fusedKernelAgrees(NDManager manager, int dim, int hidden) {
-        Device device = manager.getDevice();
-        String key = manager.getEngine().getEngineName() + "/" + device + "/" + dim + "/" + hidden;
-        return AGREES.computeIfAbsent(key, k -> largestFusedDifference(manager, dim, hidden) <= AGREEMENT);
+        return KernelProbe.agrees(manager, "lstm/" + dim + "/" + hidden, AGREEMENT,
+                m -> largestFusedDifference(m, dim, hidden));
     }
 
     /** The largest difference between the fused kernel's and the equations' states over the probes. */
     static double largestFusedDifference(NDManager manager, int dim, int hidden) {
         double worst = 0;
         try (NDManager sub = manager.newSubManager()) {
-            // Java's generator, not the engine's: the probe must not move the run's seeded draws.
-            java.util.Random random = new java.util.Random(7);
+            Random random = new Random(7);
             NDList params = new NDList(normal(sub, random, 0.3f, 4L * hidden, dim),
                     normal(sub, random, 0.3f, 4L * hidden, hidden), normal(sub, random, 0.3f, 4L * hidden),
                     normal(sub, random, 0.3f, 4L * hidden));
@@ -74,26 +71,11 @@ final class LstmRecurrence {
                     NDList state = new NDList(sub.zeros(new Shape(1, b, hidden)), sub.zeros(new Shape(1, b, hidden)));
                     NDArray out = x.getNDArrayInternal().lstm(x, state, params, true, 1, 0, training, false, true)
                             .get(0); // [B, T, H]
-                    float[] fused = out.get(":, -1, :").toFloatArray();
-                    for (int i = 0; i < fused.length; i++) {
-                        double d = Math.abs(fused[i] - equations[i]);
-                        if (!(d <= worst)) {
-                            worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
-                        }
-                    }
+                    worst = KernelProbe.worse(worst, out.get(":, -1, :").toFloatArray(), equations);
                 }
             }
         }
         return worst;
-    }
-
-    private static NDArray normal(NDManager manager, java.util.Random random, float scale, long... shape) {
-        Shape s = new Shape(shape);
-        float[] values = new float[Math.toIntExact(s.size())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (random.nextGaussian() * scale);
-        }
-        return manager.create(values, s);
     }
 
     /**

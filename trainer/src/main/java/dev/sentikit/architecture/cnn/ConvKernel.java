@@ -1,6 +1,7 @@
 package dev.sentikit.architecture.cnn;
 
-import ai.djl.Device;
+import static dev.sentikit.architecture.KernelProbe.normal;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -8,9 +9,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv1d;
-import java.util.Map;
+import dev.sentikit.architecture.KernelProbe;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The 1-D convolution of {@link CnnBlock}: the engine's kernel where it computes the convolution, otherwise the same
@@ -33,8 +33,6 @@ final class ConvKernel {
     /** (batch, sequence) shapes the probe runs: one short row, and an odd number of longer ones. */
     private static final int[][] PROBES = {{1, 6}, {3, 17}};
 
-    private static final Map<String, Boolean> AGREES = new ConcurrentHashMap<>();
-
     private ConvKernel() {}
 
     /**
@@ -54,17 +52,14 @@ final class ConvKernel {
      * asked once per engine, device and sizes in a process.
      */
     static boolean engineAgrees(NDManager manager, int channels, int filters, int width, int pad) {
-        Device device = manager.getDevice();
-        String key = manager.getEngine().getEngineName() + "/" + device + "/" + channels + "/" + filters + "/"
-                + width + "/" + pad;
-        return AGREES.computeIfAbsent(key, k -> largestDifference(manager, channels, filters, width, pad) <= AGREEMENT);
+        return KernelProbe.agrees(manager, "conv1d/" + channels + "/" + filters + "/" + width + "/" + pad, AGREEMENT,
+                m -> largestDifference(m, channels, filters, width, pad));
     }
 
     /** The largest difference between the engine's convolution and {@link #asProduct} over the probes. */
     static double largestDifference(NDManager manager, int channels, int filters, int width, int pad) {
         double worst = 0;
         try (NDManager sub = manager.newSubManager()) {
-            // Java's generator, not the engine's: the probe must not move the run's seeded draws.
             Random random = new Random(11);
             NDArray weight = normal(sub, random, 0.3f, filters, channels, width);
             NDArray bias = normal(sub, random, 0.3f, filters);
@@ -72,13 +67,7 @@ final class ConvKernel {
                 NDArray x = normal(sub, random, 1f, probe[0], channels, probe[1]);
                 float[] engine = Conv1d.conv1d(x, weight, bias, new Shape(1), new Shape(pad), new Shape(1))
                         .singletonOrThrow().toFloatArray();
-                float[] product = asProduct(x, weight, bias, pad).toFloatArray();
-                for (int i = 0; i < engine.length; i++) {
-                    double d = Math.abs(engine[i] - product[i]);
-                    if (!(d <= worst)) {
-                        worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
-                    }
-                }
+                worst = KernelProbe.worse(worst, engine, asProduct(x, weight, bias, pad).toFloatArray());
             }
         }
         return worst;
@@ -109,14 +98,5 @@ final class ConvKernel {
                 .transpose(0, 2, 1, 3).reshape(batch, out, channels * width); // [B, T, C·width]
         NDArray kernel = weight.reshape(filters, channels * width).transpose(); // [C·width, F]
         return windows.matMul(kernel).add(bias).transpose(0, 2, 1); // [B, F, T]
-    }
-
-    private static NDArray normal(NDManager manager, Random random, float scale, long... shape) {
-        Shape s = new Shape(shape);
-        float[] values = new float[Math.toIntExact(s.size())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (random.nextGaussian() * scale);
-        }
-        return manager.create(values, s);
     }
 }

@@ -22,7 +22,7 @@ class ZooModelsTest {
     static final Map<String, List<String>> LABELS = Map.of(
             "en", List.of("negative", "neutral", "positive"),
             "en-lite", List.of("negative", "neutral", "positive"),
-            "zh", List.of("negative", "positive"),
+            "zh", List.of("negative", "neutral", "positive"),
             "zh-lite", List.of("negative", "neutral", "positive"));
 
     /** Models larger than this do not ship (the zoo's size limit). */
@@ -34,6 +34,7 @@ class ZooModelsTest {
         "zh|质量太差了，非常失望，不会再买|negative",
         "zh|物流很快，包装也很好，五星好评|positive",
         "zh|完全是假货，客服态度恶劣|negative",
+        "zh|这款车的油耗是百公里8个油。|neutral",
         "en|I love this phone, it is wonderful|positive",
         "en|This is the worst movie I have ever seen|negative",
         "en|not good|negative",

@@ -35,8 +35,7 @@ ZH_END = re.compile(r'(?<=[。！？!?；…．])[”’」』）)】]*')
 
 def zh_sentences(text):
     text = SPACE.sub(' ', text).strip()
-    parts = [s.strip() for s in ZH_END.split(text)]
-    parts = [s for s in parts if s]
+    parts = [s for s in (p.strip() for p in ZH_END.split(text)) if s]
     if len(parts) < 2:
         return
     for s in parts:

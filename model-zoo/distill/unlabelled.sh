@@ -5,11 +5,11 @@
 # English:  imdb-sentences.txt  the IMDB reviews split into sentences (3 to 60 words), from the 95% of imdb.tsv that
 #                               is not the seeded 4% + 1% IMDB sample the zoo models are evaluated on (another domain)
 #           tweets.txt          the SemEval tweets' texts, labels dropped
-# Chinese:  restaurant.txt      the restaurant reviews' texts (zh/restaurant-3class.tsv)
-#           car-forum.txt       the car-forum posts' texts (zh/car-forum-3class.tsv)
-# waimai_10k.tsv is left out on purpose: it is the Chinese models' other-domain evaluation. The VADER and shopping
-# test splits are not filtered here: `trainer distill --exclude test.tsv` drops every unlabelled text that is the
-# same as a test text, and the validation texts always. Needs python3 (no packages). About a minute.
+# Chinese texts are not written here: every Chinese corpus is labelled training data of zh (model-zoo/zoo.sh,
+# zh_splits) or its other-domain check (waimai_10k.tsv), and zh-lite/distill.sh takes the sentences of the training
+# texts (unlabelled.py zh-sentences). The VADER test split is not filtered here: `trainer distill --exclude test.tsv`
+# drops every unlabelled text that is the same as a test text, and the validation texts always. Needs python3 (no
+# packages). About a minute.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source model-zoo/zoo.sh
@@ -17,17 +17,11 @@ datasets="${1:-../shared/datasets}"
 out="${2:-target/distill/unlabelled}"
 imdb="$datasets/en/imdb.tsv"
 tweets="$datasets/en/semeval-tweets-3class.tsv"
-restaurant="$datasets/zh/restaurant-3class.tsv"
-car="$datasets/zh/car-forum-3class.tsv"
 require_sha256 "$imdb" daca958cae6ab29bd808df5cbb2f0fa8b0a705e1b85036ed2f30060771d4f9cd
 require_sha256 "$tweets" 86a8f3db07dc07b161ee63422d0aa0d791a60ff29ba7259ebe930cb7a32ef669
-require_sha256 "$restaurant" 479e79ddbf6ab5138941bad7bd400abc9a06d337ab187786ec44ab2d0fac0c81
-require_sha256 "$car" b0d8f5a1293ad13bde936582db0604182a66b5dbf1ea9320291d6615526df033
 mkdir -p "$out"
 # the IMDB sample of model-zoo/en/train.sh and en-lite/train.sh, made the same way: its train.tsv is what is left
 bin/trainer split --data "$imdb" --output "$out/imdb-split" --test-fraction 0.04 --valid-fraction 0.01 --seed 42
 python3 model-zoo/distill/unlabelled.py sentences "$out/imdb-split/train.tsv" "$out/imdb-sentences.txt"
 python3 model-zoo/distill/unlabelled.py texts "$tweets" "$out/tweets.txt"
-python3 model-zoo/distill/unlabelled.py texts "$restaurant" "$out/restaurant.txt"
-python3 model-zoo/distill/unlabelled.py texts "$car" "$out/car-forum.txt"
 wc -l "$out"/*.txt

@@ -750,7 +750,8 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer, EncodedAnalyzer 
     /**
      * Runs {@code groups}, storing each row's probabilities in {@code out}. When they hold enough work and more than one
      * thread may be used, the caller's thread and up to {@code parallelism - 1} helpers of {@link Helpers} run them
-     * side by side, each group on one thread, the costliest first, each thread taking the next group when it is done
+     * side by side, each group on one thread (a group of more than a fair share cut first, see {@link #balance}), the
+     * costliest first, each thread taking the next group when it is done
      * (every group writes its own rows' places of {@code out}). The first failure is thrown once all have stopped.
      */
     private void run(List<Group> groups, float[][] out) {
@@ -758,15 +759,15 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer, EncodedAnalyzer 
         for (Group g : groups) {
             work += runCost + g.cost();
         }
-        int helpers = Math.min(Math.min(parallelism, groups.size()) - 1, Helpers.SIZE);
-        if (helpers <= 0 || work < PARALLEL_MIN_RUNS * runCost) {
+        int threads = Math.min(parallelism, Helpers.SIZE + 1);
+        if (threads <= 1 || work < PARALLEL_MIN_RUNS * runCost) {
             for (Group g : groups) {
                 runGroup(g, out);
             }
             return;
         }
-        List<Group> sorted = new ArrayList<>(groups);
-        sorted.sort((a, b) -> Long.compare(b.cost(), a.cost()));
+        List<Group> sorted = balance(groups, threads, work);
+        int helpers = Math.min(threads, sorted.size()) - 1;
         SharedRun shared = new SharedRun(sorted, out);
         for (int i = 0; i < helpers; i++) {
             try {
@@ -777,6 +778,31 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer, EncodedAnalyzer 
         }
         shared.work();
         shared.awaitHelpers();
+    }
+
+    /**
+     * {@code groups} cut so that none holds more than a fair share of the work of {@code threads} threads, costliest
+     * first. The plan cuts by padding alone, so texts of one length (a chunk of long texts, all read to the model's
+     * limit) make one group, which one thread would run while the others wait: halving such a group costs one more
+     * run and lets another thread take half its rows. Both halves keep the group's width, so that every row is run
+     * as it would be without the cut.
+     */
+    private List<Group> balance(List<Group> groups, int threads, long work) {
+        List<Group> sorted = new ArrayList<>(groups);
+        java.util.Comparator<Group> costliestFirst = (a, b) -> Long.compare(b.cost(), a.cost());
+        sorted.sort(costliestFirst);
+        while (sorted.size() < 4 * threads) {
+            Group g = sorted.get(0);
+            if (g.to - g.from < 2 || (runCost + g.cost()) * threads <= work) {
+                break;
+            }
+            int mid = (g.from + g.to) >>> 1;
+            sorted.set(0, new Group(g.ids, g.start, g.length, g.order, g.from, mid, g.width));
+            sorted.add(new Group(g.ids, g.start, g.length, g.order, mid, g.to, g.width));
+            work += runCost;
+            sorted.sort(costliestFirst);
+        }
+        return sorted;
     }
 
     /** One analyzeAll's groups, taken one at a time by the threads that run them. */

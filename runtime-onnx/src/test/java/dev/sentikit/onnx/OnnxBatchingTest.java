@@ -162,6 +162,50 @@ class OnnxBatchingTest {
         }
     }
 
+    /**
+     * Texts that all reach the model's limit make one length group; analyzeAll still runs it on more than one thread
+     * (halves of it, each padded as the whole), with exactly the results of one thread.
+     */
+    @Test
+    void oneLengthGroupStillRunsOnSeveralThreads() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() > 1,
+                "one core: analyzeAll has no other thread to run batches on");
+        TransformerModels.Weights w = TransformerModels.Weights.random(5L, TransformerModels.VOCABULARY.size() + 1,
+                TransformerModels.Pooling.MEAN);
+        byte[] transformer = TransformerModels.model(w, TransformerModels.Inputs.IDS_AND_MASK);
+        Random r = new Random(11);
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = 0; k < 3 * TransformerModels.MAX_TOKENS; k++) {
+                sb.append(WORDS.get(r.nextInt(WORDS.size()))).append(' ');
+            }
+            texts.add(sb.toString());
+        }
+        AnalyzerOptions one = AnalyzerOptions.builder().optDevice(Device.CPU).optParallelism(1).build();
+        AnalyzerOptions two = AnalyzerOptions.builder().optDevice(Device.CPU).optParallelism(2).build();
+        try (SentimentAnalyzer serial = SentimentAnalyzer.fromBytes(transformer, "fixture.onnx", one);
+                SentimentAnalyzer parallel = SentimentAnalyzer.fromBytes(transformer, "fixture.onnx", two)) {
+            for (Sentiment s : serial.analyzeAll(texts)) {
+                assertTrue(s.coverage().cut(), "every text must reach the limit, so that all make one length group");
+            }
+            List<Sentiment> expected = serial.analyzeAll(texts);
+            // A helper takes the second half unless the caller finishes the first before the helper starts: over 20
+            // calls it cannot always be so.
+            for (int round = 0; round < 20; round++) {
+                List<Sentiment> actual = parallel.analyzeAll(texts);
+                for (int i = 0; i < texts.size(); i++) {
+                    for (String label : parallel.labels()) {
+                        assertEquals(expected.get(i).score(label), actual.get(i).score(label), 0.0,
+                                "text " + i + ", " + label);
+                    }
+                }
+            }
+            assertTrue(((OnnxSentimentAnalyzer) parallel).groupsRunByHelpers() > 0,
+                    "the one length group ran on the caller's thread alone");
+        }
+    }
+
     @Test
     void poolReusesBuffersAndKeepsTheLargest() {
         DirectBufferPool pool = new DirectBufferPool(1);

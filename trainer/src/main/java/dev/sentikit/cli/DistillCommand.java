@@ -68,6 +68,10 @@ final class DistillCommand extends TrainCommand {
     @Override
     Examples trainingExamples(Examples train, Examples heldOut, TrainingConfig run, PrintWriter out,
             PrintWriter err) throws Exception {
+        if (train.hasLabelSets()) {
+            throw new IllegalArgumentException("--partial-data cannot be distilled: the teacher's probabilities cover "
+                    + "every label. Train the teacher with it (trainer train), then distil from the teacher");
+        }
         Distillation recorded = run == null ? null : run.distillation();
         int limit = recorded != null && !recorded.unlabelled().isEmpty() ? recorded.unlabelled().get(0).limit()
                 : unlabelledLimit != null ? unlabelledLimit : 0;

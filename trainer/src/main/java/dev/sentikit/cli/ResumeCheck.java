@@ -23,7 +23,7 @@ import picocli.CommandLine.ParseResult;
 final class ResumeCheck {
 
     /** Options taken as given when resuming: where and how to train, and how to read the (hash-checked) data. */
-    static final Set<String> TAKEN_AS_GIVEN = Set.of("--data", "--valid", "--resume", "--output", "--device",
+    static final Set<String> TAKEN_AS_GIVEN = Set.of("--data", "--partial-data", "--valid", "--resume", "--output", "--device",
             "--gpus", "--cache-dir", "--no-cache", "--progress", "--format", "--label-column", "--text-column",
             "--strict", "--help", "--version",
             // distill: files checked by their SHA-256 against the run's (DistillCommand)

@@ -18,10 +18,12 @@ import dev.sentikit.train.TrainingDevices;
 import dev.sentikit.train.TrainingListener;
 import dev.sentikit.train.report.MetricsLog;
 import dev.sentikit.train.report.ReportWriter;
+import dev.sentikit.train.PartialData;
 import dev.sentikit.train.data.LabeledData;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -45,6 +47,13 @@ class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "Training data.")
     Path data;
+
+    @Option(names = "--partial-data", paramLabel = "FILE", description = "More training data from a source whose "
+            + "rows know only some of the labels: those that occur in FILE, such as reviews rated negative or positive "
+            + "for a model that also says neutral. Each of its rows is trained to choose among FILE's labels only, so "
+            + "that the source does not teach that the other labels never occur. May be repeated. Without --valid, "
+            + "each file also gives its stratified share of the validation data.")
+    List<Path> partialData = new ArrayList<>();
 
     @Option(names = "--valid", paramLabel = "FILE",
             description = "Validation data (default: a seeded, stratified 10%% of --data).")
@@ -315,17 +324,22 @@ class TrainCommand implements Callable<Integer> {
 
             trainData = dataOptions.read(data, labels, err);
             train = DataOptions.toExamples(trainData);
+            List<PartialRows> partial = readPartialData(trainData.labels(), null, null, out, err);
             if (valid != null) {
                 LabeledData validData = dataOptions.read(valid, trainData.labels(), err);
                 heldOut = DataOptions.toExamples(validData);
                 validName = valid.toString();
                 validSha = validData.sha256();
+                train = withPartialData(train, partial);
             } else {
                 Split split = Split.stratified(train, validFraction, seed);
-                train = split.train();
-                heldOut = split.heldOut();
-                validName = String.format("stratified %.0f%% of %s, seed %d", validFraction * 100, data, seed);
+                Split joined = withPartialData(split, partial, validFraction, seed);
+                train = joined.train();
+                heldOut = joined.heldOut();
+                validName = String.format("stratified %.0f%% of %s, seed %d", validFraction * 100,
+                        partial.isEmpty() ? data : data + " and of each --partial-data file", seed);
             }
+            builder.optPartialData(partial.stream().map(PartialRows::source).toList());
             if (train.labels().size() < 2) {
                 throw new IllegalArgumentException(data + " has only the label(s) " + train.labels()
                         + ": a classifier needs at least two");
@@ -551,6 +565,69 @@ class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException(b.toString());
     }
 
+    /** The rows of a --partial-data file, each restricted to the labels that occur in it. */
+    private record PartialRows(PartialData source, Examples rows) {}
+
+    /**
+     * Reads the --partial-data files with the model's {@code labels} (rows with other labels are reported and
+     * skipped, as for --data). A file's rows may take the labels that occur in it; a file that holds every label is
+     * plain training data, and one that holds a single label is refused (its rows could teach nothing).
+     *
+     * @param run the files of the run in {@code dir} being resumed, which these must be, in the same order; null for
+     *     a new run
+     */
+    private List<PartialRows> readPartialData(List<String> labels, List<PartialData> run, Path dir, PrintWriter out,
+            PrintWriter err) throws Exception {
+        if (run != null && run.size() != partialData.size()) {
+            throw new IllegalArgumentException("the run trained on " + run.size() + " --partial-data file(s) "
+                    + run.stream().map(PartialData::file).toList() + ", the command line gives " + partialData.size()
+                    + ": give the run's files again, in the same order");
+        }
+        List<PartialRows> read = new ArrayList<>();
+        for (int f = 0; f < partialData.size(); f++) {
+            Path file = partialData.get(f);
+            LabeledData d = dataOptions.read(file, labels, err);
+            List<String> present = new ArrayList<>();
+            d.labelCounts().forEach((label, count) -> {
+                if (count > 0) {
+                    present.add(label);
+                }
+            });
+            if (present.size() == labels.size()) {
+                throw new IllegalArgumentException(file + " has every label " + labels + ": its rows are ordinary "
+                        + "training data; give it with --data (join it with the other file), not --partial-data");
+            }
+            PartialData source = new PartialData(file.toString(), d.sha256(), present);
+            if (run != null) {
+                checkSameData(file, d.sha256(), run.get(f).file(), run.get(f).sha256(), dir, "partial-data");
+            }
+            out.printf("%s: %,d rows that know only the labels %s, trained among those%n", file, d.rows().size(),
+                    present);
+            read.add(new PartialRows(source, DataOptions.toExamples(d).restrictedTo(source.labelSet(labels))));
+        }
+        return read;
+    }
+
+    /** {@code train} followed by the rows of each --partial-data file. */
+    private static Examples withPartialData(Examples train, List<PartialRows> partial) {
+        for (PartialRows p : partial) {
+            train = train.concat(p.rows());
+        }
+        return train;
+    }
+
+    /** {@code split} with each --partial-data file's own stratified split added to its parts. */
+    private static Split withPartialData(Split split, List<PartialRows> partial, double fraction, long seed) {
+        Examples train = split.train();
+        Examples heldOut = split.heldOut();
+        for (PartialRows p : partial) {
+            Split own = Split.stratified(p.rows(), fraction, seed);
+            train = train.concat(own.train());
+            heldOut = heldOut.concat(own.heldOut());
+        }
+        return new Split(train, heldOut);
+    }
+
     /** A run's data, read again: the training data, and the examples it trains and validates on. */
     private record RunData(LabeledData trainData, Examples train, Examples heldOut) {}
 
@@ -561,11 +638,13 @@ class TrainCommand implements Callable<Integer> {
     private RunData readRunData(List<String> runLabels, String trainFile, String trainSha, String validFile,
             String validSha, TrainingConfig config, Path dir, PrintWriter err) throws Exception {
         LabeledData trainData = dataOptions.read(data, runLabels, err);
-        checkSameData(data, trainData.sha256(), trainFile, trainSha, dir, false);
+        checkSameData(data, trainData.sha256(), trainFile, trainSha, dir, "data");
         Examples train = DataOptions.toExamples(trainData);
+        List<PartialRows> partial = readPartialData(runLabels, config.partialData(), dir, err, err);
         if (validSha == null) {
             refuseValidForSplit(validFile);
-            Split split = Split.stratified(train, config.validFraction(), config.seed());
+            Split split = withPartialData(Split.stratified(train, config.validFraction(), config.seed()), partial,
+                    config.validFraction(), config.seed());
             return new RunData(trainData, split.train(), split.heldOut());
         }
         if (valid == null) {
@@ -573,16 +652,17 @@ class TrainCommand implements Callable<Integer> {
                     + ": give it again with --valid");
         }
         LabeledData validData = dataOptions.read(valid, runLabels, err);
-        checkSameData(valid, validData.sha256(), validFile, validSha, dir, true);
-        return new RunData(trainData, train, DataOptions.toExamples(validData));
+        checkSameData(valid, validData.sha256(), validFile, validSha, dir, "valid");
+        return new RunData(trainData, withPartialData(train, partial), DataOptions.toExamples(validData));
     }
 
     /** Refuses data whose SHA-256 is not the run's, naming both files and both hashes. */
-    private static void checkSameData(Path file, String sha, String runFile, String runSha, Path dir, boolean valid) {
+    private static void checkSameData(Path file, String sha, String runFile, String runSha, Path dir, String option) {
         if (runSha != null && !runSha.equals(sha)) {
-            throw new IllegalArgumentException(file + " is not the " + (valid ? "validation " : "") + "data of the "
-                    + "run in " + dir + ": its SHA-256 is " + sha + ", the run's (" + runFile + ") is " + runSha
-                    + ". Give the run's file with --" + (valid ? "valid" : "data"));
+            throw new IllegalArgumentException(file + " is not the " + (option.equals("valid") ? "validation data"
+                    : option.equals("data") ? "data" : "--" + option + " file") + " of the run in " + dir
+                    + ": its SHA-256 is " + sha + ", the run's (" + runFile + ") is " + runSha
+                    + ". Give the run's file with --" + option);
         }
     }
 

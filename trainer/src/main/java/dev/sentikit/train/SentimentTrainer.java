@@ -173,6 +173,17 @@ public final class SentimentTrainer {
             throw new IllegalArgumentException("the training examples have soft targets, but the configuration has no "
                     + "distillation settings (TrainingConfig.Builder.optDistillation) to say how to learn from them");
         }
+        if (train.hasLabelSets() && config.distillation() != null) {
+            throw new IllegalArgumentException("rows that know only some labels cannot be distilled: the teacher's "
+                    + "probabilities cover every label");
+        }
+        if (train.hasLabelSets() == config.partialData().isEmpty()) {
+            throw new IllegalArgumentException(train.hasLabelSets()
+                    ? "some training rows know only some labels, but the configuration names no file of such rows "
+                            + "(TrainingConfig.Builder.optPartialData), so the model card would not say so"
+                    : "the configuration names files whose rows know only some labels " + config.partialData()
+                            + ", but no training row has a label set (Examples.restrictedTo)");
+        }
         SoftTargets softTargets = config.distillation() == null ? null : SoftTargets.of(train, config.distillation());
         Files.createDirectories(outputDir);
         gradientsChecked = false;
@@ -320,8 +331,8 @@ public final class SentimentTrainer {
                         int groupTo = Math.min(train.size(), groupFrom + config.accumulate() * config.batchSize());
                         double scale = config.accumulate() == 1 ? 1.0 : (to - from) / (double) (groupTo - groupFrom);
                         Engine.getEngine("PyTorch").setRandomSeed(batchSeed(config.seed(), epoch, s));
-                        double loss = forwardBackward(trainer, trainIds, train.targets(), softTargets, order, from,
-                                to, s, batches, scale);
+                        double loss = forwardBackward(trainer, trainIds, train.targets(), train.labelSets(),
+                                labels.size(), softTargets, order, from, to, s, batches, scale);
                         lossSum += loss * (to - from);
                         boolean stepNow = (s + 1) % config.accumulate() == 0 || s + 1 == batches;
                         if (stepNow) {
@@ -485,13 +496,49 @@ public final class SentimentTrainer {
     }
 
     /**
+     * Logits added to those of labels a row may not take ({@link Examples#labelSets()}): far enough below any logit
+     * a network gives that their softmax terms are exactly 0 in float32, and finite, so that no NaN arises.
+     */
+    static final float LEFT_OUT = -1e9f;
+
+    /**
+     * The targets of rows {@code order[from .. from + size)} that know only some labels: each row's one-hot label,
+     * and a bias of 0 on the labels it may take and {@link #LEFT_OUT} on the others (rows × classes each).
+     */
+    static NDList restrictedTargets(NDManager manager, int[] targets, long[] labelSets, int[] order, int from, int size,
+            int classes) {
+        float[] gold = new float[size * classes];
+        float[] bias = new float[size * classes];
+        for (int r = 0; r < size; r++) {
+            int i = order[from + r];
+            gold[r * classes + targets[i]] = 1;
+            for (int c = 0; c < classes; c++) {
+                if ((labelSets[i] & (1L << c)) == 0) {
+                    bias[r * classes + c] = LEFT_OUT;
+                }
+            }
+        }
+        return new NDList(manager.create(gold, new Shape(size, classes)), manager.create(bias, new Shape(size, classes)));
+    }
+
+    /**
+     * The loss of rows that may know only some labels ({@link PartialData}): the mean over the rows of the
+     * cross-entropy of the softmax over the labels each may take, {@code -log softmax(z + bias)[y]}, where the bias
+     * leaves the other labels out. A row that may take every label has the ordinary cross-entropy; the logit of a
+     * label left out gets no gradient.
+     */
+    static NDArray restrictedCrossEntropy(NDArray logits, NDArray gold, NDArray bias) {
+        return gold.mul(logits.add(bias).logSoftmax(1)).sum(new int[] {1}).neg().mean();
+    }
+
+    /**
      * The forward and backward pass of examples {@code order[from..to)}, adding their gradients, times
      * {@code scale}, to the parameters' (PyTorch accumulates gradients until the optimizer step, whose update
-     * zeroes them); returns the batch's mean loss: the cross-entropy against {@code targets}, or with
-     * {@code softTargets} the distillation loss.
+     * zeroes them); returns the batch's mean loss: the cross-entropy against {@code targets} (with
+     * {@code labelSets}, over each row's own labels), or with {@code softTargets} the distillation loss.
      */
-    private static double forwardBackward(Trainer trainer, int[][] ids, int[] targets, SoftTargets softTargets,
-            int[] order, int from, int to, int stepIndex, int steps, double scale) {
+    private static double forwardBackward(Trainer trainer, int[][] ids, int[] targets, long[] labelSets, int classes,
+            SoftTargets softTargets, int[] order, int from, int to, int stepIndex, int steps, double scale) {
         int size = to - from;
         int width = 1;
         for (int i = from; i < to; i++) {
@@ -509,10 +556,11 @@ public final class SentimentTrainer {
         try (NDManager sub = trainer.getManager().newSubManager()) {
             NDArray xs = sub.create(x, new Shape(size, width));
             NDList labels;
-            if (softTargets == null) {
+            if (labelSets != null) {
+                labels = restrictedTargets(sub, targets, labelSets, order, from, size, classes);
+            } else if (softTargets == null) {
                 labels = new NDList(sub.create(y, new Shape(size)));
             } else {
-                int classes = softTargets.gold()[0].length;
                 float[] gold = new float[size * classes];
                 float[] soft = new float[size * classes];
                 for (int r = 0; r < size; r++) {
@@ -532,7 +580,10 @@ public final class SentimentTrainer {
                 try (GradientCollector collector = trainer.newGradientCollector()) {
                     for (Batch split : splits) {
                         NDList preds = trainer.forward(split.getData());
-                        NDArray lossValue = softTargets == null ? trainer.getLoss().evaluate(split.getLabels(), preds)
+                        NDArray lossValue = labelSets != null
+                                ? restrictedCrossEntropy(preds.singletonOrThrow(), split.getLabels().get(0),
+                                        split.getLabels().get(1))
+                                : softTargets == null ? trainer.getLoss().evaluate(split.getLabels(), preds)
                                 : distillationLoss(preds.singletonOrThrow(), split.getLabels().get(0),
                                         split.getLabels().get(1), softTargets.temperature());
                         loss += lossValue.getFloat() * split.getSize();

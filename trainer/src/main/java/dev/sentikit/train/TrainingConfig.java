@@ -5,6 +5,7 @@ import dev.sentikit.architecture.ArchitectureSettings;
 import dev.sentikit.architecture.Architectures;
 import dev.sentikit.architecture.LrDecay;
 import dev.sentikit.text.EncoderSpec;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +50,7 @@ public final class TrainingConfig {
     private final float weightDecay;
     private final float clipNorm;
     private final Distillation distillation;
+    private final List<PartialData> partialData;
 
     /**
      * How examples are put into batches. {@code RANDOM}: consecutive slices of a shuffled order.
@@ -98,6 +100,7 @@ public final class TrainingConfig {
         this.weightDecay = b.weightDecay;
         this.clipNorm = b.clipNorm;
         this.distillation = b.distillation;
+        this.partialData = List.copyOf(b.partialData);
         architecture.check(settings, encoder);
     }
 
@@ -120,6 +123,14 @@ public final class TrainingConfig {
      */
     public Distillation distillation() {
         return distillation;
+    }
+
+    /**
+     * The training files whose rows know only some of the labels, in the order they were given; empty when every
+     * row may take every label. See {@link PartialData}.
+     */
+    public List<PartialData> partialData() {
+        return partialData;
     }
 
     /** The architecture's own settings, which only it reads. */
@@ -213,6 +224,9 @@ public final class TrainingConfig {
         }
         if (h.get("distillation") != null) {
             b.optDistillation(Distillation.fromMap(h.get("distillation")));
+        }
+        if (h.get("partial_data") != null) {
+            b.optPartialData(PartialData.fromList(h.get("partial_data")));
         }
         return b.build();
     }
@@ -316,6 +330,9 @@ public final class TrainingConfig {
         if (distillation != null) {
             m.put("distillation", distillation.toMap());
         }
+        if (!partialData.isEmpty()) {
+            m.put("partial_data", partialData.stream().map(PartialData::toMap).toList());
+        }
         return m;
     }
 
@@ -341,8 +358,15 @@ public final class TrainingConfig {
         private float weightDecay;
         private float clipNorm;
         private Distillation distillation;
+        private List<PartialData> partialData = List.of();
 
         private Builder() {}
+
+        /** The files whose rows know only some of the labels ({@link PartialData}); none by default. */
+        public Builder optPartialData(List<PartialData> files) {
+            this.partialData = List.copyOf(files);
+            return this;
+        }
 
         /** Trains a student on a teacher's soft targets as {@code d} says; null (the default) on labels alone. */
         public Builder optDistillation(Distillation d) {

@@ -146,16 +146,7 @@ class OnnxBatchingTest {
                     SentimentAnalyzer parallel = SentimentAnalyzer.fromBytes(bytes, "fixture.onnx", many)) {
                 OnnxSentimentAnalyzer p = (OnnxSentimentAnalyzer) parallel;
                 assertEquals(Runtime.getRuntime().availableProcessors(), p.parallelism(), "every core by default");
-                List<Sentiment> expected = serial.analyzeAll(texts);
-                for (int round = 0; round < 5; round++) {
-                    List<Sentiment> actual = parallel.analyzeAll(texts);
-                    for (int i = 0; i < texts.size(); i++) {
-                        for (String label : parallel.labels()) {
-                            assertEquals(expected.get(i).score(label), actual.get(i).score(label), 0.0,
-                                    "text " + i + ", " + label);
-                        }
-                    }
-                }
+                assertSameScores(serial.analyzeAll(texts), parallel, texts, 5);
                 assertEquals(0, ((OnnxSentimentAnalyzer) serial).groupsRunByHelpers(), "parallelism 1");
                 assertTrue(p.groupsRunByHelpers() > 0, "no batch ran on a helper thread");
             }
@@ -186,23 +177,29 @@ class OnnxBatchingTest {
         AnalyzerOptions two = AnalyzerOptions.builder().optDevice(Device.CPU).optParallelism(2).build();
         try (SentimentAnalyzer serial = SentimentAnalyzer.fromBytes(transformer, "fixture.onnx", one);
                 SentimentAnalyzer parallel = SentimentAnalyzer.fromBytes(transformer, "fixture.onnx", two)) {
-            for (Sentiment s : serial.analyzeAll(texts)) {
+            List<Sentiment> expected = serial.analyzeAll(texts);
+            for (Sentiment s : expected) {
                 assertTrue(s.coverage().cut(), "every text must reach the limit, so that all make one length group");
             }
-            List<Sentiment> expected = serial.analyzeAll(texts);
             // A helper takes the second half unless the caller finishes the first before the helper starts: over 20
             // calls it cannot always be so.
-            for (int round = 0; round < 20; round++) {
-                List<Sentiment> actual = parallel.analyzeAll(texts);
-                for (int i = 0; i < texts.size(); i++) {
-                    for (String label : parallel.labels()) {
-                        assertEquals(expected.get(i).score(label), actual.get(i).score(label), 0.0,
-                                "text " + i + ", " + label);
-                    }
-                }
-            }
+            assertSameScores(expected, parallel, texts, 20);
             assertTrue(((OnnxSentimentAnalyzer) parallel).groupsRunByHelpers() > 0,
                     "the one length group ran on the caller's thread alone");
+        }
+    }
+
+    /** {@code rounds} calls of {@code analyzer.analyzeAll(texts)} each give exactly the scores {@code expected}. */
+    private static void assertSameScores(List<Sentiment> expected, SentimentAnalyzer analyzer, List<String> texts,
+            int rounds) {
+        for (int round = 0; round < rounds; round++) {
+            List<Sentiment> actual = analyzer.analyzeAll(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                for (String label : analyzer.labels()) {
+                    assertEquals(expected.get(i).score(label), actual.get(i).score(label), 0.0,
+                            "text " + i + ", " + label);
+                }
+            }
         }
     }
 

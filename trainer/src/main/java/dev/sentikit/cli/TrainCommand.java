@@ -587,12 +587,8 @@ class TrainCommand implements Callable<Integer> {
         for (int f = 0; f < partialData.size(); f++) {
             Path file = partialData.get(f);
             LabeledData d = dataOptions.read(file, labels, err);
-            List<String> present = new ArrayList<>();
-            d.labelCounts().forEach((label, count) -> {
-                if (count > 0) {
-                    present.add(label);
-                }
-            });
+            List<String> present = d.labelCounts().entrySet().stream().filter(e -> e.getValue() > 0)
+                    .map(java.util.Map.Entry::getKey).toList();
             if (present.size() == labels.size()) {
                 throw new IllegalArgumentException(file + " has every label " + labels + ": its rows are ordinary "
                         + "training data; give it with --data (join it with the other file), not --partial-data");
@@ -659,8 +655,12 @@ class TrainCommand implements Callable<Integer> {
     /** Refuses data whose SHA-256 is not the run's, naming both files and both hashes. */
     private static void checkSameData(Path file, String sha, String runFile, String runSha, Path dir, String option) {
         if (runSha != null && !runSha.equals(sha)) {
-            throw new IllegalArgumentException(file + " is not the " + (option.equals("valid") ? "validation data"
-                    : option.equals("data") ? "data" : "--" + option + " file") + " of the run in " + dir
+            String what = switch (option) {
+                case "valid" -> "validation data";
+                case "data" -> "data";
+                default -> "--" + option + " file";
+            };
+            throw new IllegalArgumentException(file + " is not the " + what + " of the run in " + dir
                     + ": its SHA-256 is " + sha + ", the run's (" + runFile + ") is " + runSha
                     + ". Give the run's file with --" + option);
         }

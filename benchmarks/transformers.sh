@@ -5,7 +5,9 @@
 # short and long texts, 1 and 2 threads, texts/s, CPU time per text and GFLOP/s against this core's measured peak;
 # then the whole process, bin/sentiment --input, startup excluded. Prints the tables.
 #
-#   benchmarks/transformers.sh [quick|full]     full (default): about 30 minutes on 2 cores
+#   benchmarks/transformers.sh [quick|full] [SETS]
+#                                               full (default): about 40 minutes on 2 cores
+#                                               SETS: short, long or short,long (the default in full)
 #                                               quick: en only, short texts, 1 thread, a smaller file; about 8 minutes
 #                                               (rebuilding and exporting the models, the first time: 3 minutes more)
 #
@@ -15,10 +17,16 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode="${1:-full}"
+sets="${2:-short,long}"
 case "$mode" in
   quick|full) ;;
-  *) echo "usage: benchmarks/transformers.sh [quick|full]" >&2; exit 2 ;;
+  *) echo "usage: benchmarks/transformers.sh [quick|full] [short|long|short,long]" >&2; exit 2 ;;
 esac
+case "$sets" in
+  short|long|short,long|long,short) ;;
+  *) echo "usage: benchmarks/transformers.sh [quick|full] [short|long|short,long]" >&2; exit 2 ;;
+esac
+[[ "$mode" == quick ]] && sets=short
 shared="${SENTIKIT_SHARED_DIR:-$root/../shared}"
 for f in datasets/en/vader-3class-train.tsv datasets/en/imdb.tsv datasets/zh/waimai_10k.tsv \
     datasets/zh/online_shopping_9_cats.tsv; do
@@ -43,7 +51,7 @@ models=en,zh
 # glibc malloc as bin/trainer sets it (DJL's PyTorch allocates large temporaries); ONNX Runtime is unaffected.
 MALLOC_ARENA_MAX=1 java --add-modules jdk.incubator.vector -Dsentikit.shared.dir="$shared" \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xmx4g -cp "$cp" dev.sentikit.bench.TransformerBenchmark "$mode" \
-  --models "$models" --out "$out" 2> >(grep -v -e 'incubator' -e 'AutoNonVariableTypeMode' >&2)
+  --models "$models" --sets "$sets" --out "$out" 2> >(grep -v -e 'incubator' -e 'AutoNonVariableTypeMode' >&2)
 
 # The whole process: bin/sentiment --input FILE > /dev/null, one JVM per run, after a run on one line (the startup:
 # JVM, model loading and its checks), which is subtracted; /usr/bin/time gives wall and CPU time.
@@ -53,6 +61,14 @@ work="$out/process"
 mkdir -p "$work"
 cut -f2- "$shared/datasets/en/vader-3class-train.tsv" >"$work/en-short.txt"
 cut -f2- "$shared/datasets/zh/waimai_10k.tsv" >"$work/zh-short.txt"
+# Long texts: the first 2,000 IMDB reviews, and the first 2,000 shopping reviews longer than 100 characters.
+# (sed and python read their whole input: head would stop its writer, a failure under pipefail)
+cut -f2- "$shared/datasets/en/imdb.tsv" | sed -n '1,2000p' >"$work/en-long.txt"
+python3 - "$shared/datasets/zh/online_shopping_9_cats.tsv" >"$work/zh-long.txt" <<'PY'
+import sys
+texts = [line.rstrip("\n").split("\t", 1)[1] for line in open(sys.argv[1], encoding="utf-8") if "\t" in line]
+print("\n".join([t for t in texts if len(t) > 100][:2000]))
+PY
 if [[ "$mode" == quick ]]; then
   head -3000 "$work/en-short.txt" >"$work/en-quick.txt" && mv "$work/en-quick.txt" "$work/en-short.txt"
 fi
@@ -67,18 +83,20 @@ timed() { # prints "wall user sys" of: bin/sentiment --model MODEL --input FILE
   echo "| whole process, startup excluded | texts | texts/s | CPU ms per text | startup (s) |"
   echo "|---|---:|---:|---:|---:|"
 } >"$work/../process.md"
-for name in ${models//,/ }; do
-  for precision in fp32 int8; do
-    model="$out/$name/$name-$precision.onnx"
-    input="$work/$name-short.txt"
-    n=$(wc -l <"$input")
-    read -r w1 u1 s1 < <(timed "$model" "$work/one.txt")
-    read -r wn un sn < <(timed "$model" "$input")
-    awk -v name="$name" -v p="$precision" -v n="$n" -v w1="$w1" -v u1="$u1" -v s1="$s1" -v wn="$wn" -v un="$un" \
-      -v sn="$sn" 'BEGIN { dt = wn - w1; cpu = (un + sn) - (u1 + s1);
-        printf "| `bin/sentiment --model %s-%s.onnx --input`, %s | %d | %.0f | %.2f | %.1f |\n", name, p,
-          (name == "en" ? "VADER" : "food delivery"), n, (n - 1) / dt, 1000 * cpu / (n - 1), w1 }' \
-      >>"$work/../process.md"
+for set in ${sets//,/ }; do
+  for name in ${models//,/ }; do
+    for precision in fp32 int8; do
+      model="$out/$name/$name-$precision.onnx"
+      input="$work/$name-$set.txt"
+      n=$(wc -l <"$input")
+      read -r w1 u1 s1 < <(timed "$model" "$work/one.txt")
+      read -r wn un sn < <(timed "$model" "$input")
+      awk -v name="$name" -v p="$precision" -v set="$set" -v n="$n" -v w1="$w1" -v u1="$u1" -v s1="$s1" -v wn="$wn" -v un="$un" \
+        -v sn="$sn" 'BEGIN { dt = wn - w1; cpu = (un + sn) - (u1 + s1);
+          printf "| `bin/sentiment --model %s-%s.onnx --input`, %s | %d | %.0f | %.2f | %.1f |\n", name, p,
+            set == "long" ? (name == "en" ? "IMDB" : "shopping, > 100 chars") : (name == "en" ? "VADER" : "food delivery"),
+            n, (n - 1) / dt, 1000 * cpu / (n - 1), w1 }' >>"$work/../process.md"
+    done
   done
 done
 cat "$work/../process.md"

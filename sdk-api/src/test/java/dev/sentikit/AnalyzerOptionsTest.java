@@ -17,13 +17,15 @@ class AnalyzerOptionsTest {
         assertEquals(0, d.intraOpThreads());
         assertEquals(256, d.maxBatchSize());
         assertEquals(0, d.parallelism());
+        assertEquals(0, d.maxBatchTokens());
         assertEquals(AnalyzerOptions.DEFAULT_MAX_BATCH_SIZE, AnalyzerOptions.builder().build().maxBatchSize());
     }
 
     @Test
     void builderSetsEverySetting() {
         AnalyzerOptions o = AnalyzerOptions.builder().optDevice(Device.cuda(1)).optIntraOpThreads(THREADS)
-                .optMaxBatchSize(BATCH).optParallelism(3).build();
+                .optMaxBatchSize(BATCH).optMaxBatchTokens(BATCH * 64).optParallelism(3).build();
+        assertEquals(BATCH * 64, o.maxBatchTokens());
         assertEquals(3, o.parallelism());
         assertEquals(Device.cuda(1), o.device());
         assertEquals(THREADS, o.intraOpThreads());
@@ -46,6 +48,8 @@ class AnalyzerOptionsTest {
         assertEquals("intraOpThreads must be >= 0 (0 = engine default), got -1", threads.getMessage());
         IllegalArgumentException batch = assertThrows(IllegalArgumentException.class, () -> b.optMaxBatchSize(0));
         assertEquals("maxBatchSize must be >= 1, got 0", batch.getMessage());
+        IllegalArgumentException tokens = assertThrows(IllegalArgumentException.class, () -> b.optMaxBatchTokens(-1));
+        assertEquals("maxBatchTokens must be >= 0 (0 = engine default), got -1", tokens.getMessage());
         IllegalArgumentException parallelism = assertThrows(IllegalArgumentException.class,
                 () -> b.optParallelism(-2));
         assertEquals("parallelism must be >= 0 (0 = engine default), got -2", parallelism.getMessage());

@@ -42,7 +42,9 @@ import java.util.function.IntConsumer;
  *
  * <ul>
  *   <li>SDK: {@code analyze} (batch 1), {@code analyzeAll} of 32 and of 256 texts;</li>
- *   <li>raw: the SDK's own session on ids encoded before the measurement, batches of 1, 32 and 256;</li>
+ *   <li>raw: the SDK's own session on ids encoded before the measurement, batches of 1 and 32 (a batch of 256,
+ *       padded to its longest text, held about 3 GB of activations per run of {@code zh} in ONNX Runtime's arena,
+ *       which keeps its largest size, and was the slowest: docs/benchmarks.md);</li>
  *   <li>DJL: the checkpoint itself in DJL's PyTorch engine ({@code TrainedModel.probabilities}), batches of 1, 32 and
  *       256 (DJL runs 32 at a time);</li>
  * </ul>
@@ -56,8 +58,12 @@ import java.util.function.IntConsumer;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp … dev.sentikit.bench.TransformerBenchmark [quick|full] [--models en,zh]
- *     [--out DIR]
+ *     [--out DIR] [--seconds S] [--rounds N] [--sets short,long]
  * </pre>
+ *
+ * A cell runs 3 seconds in 2 rounds ({@code quick}: 1.5 seconds, 1 round, short texts only) unless {@code --seconds},
+ * {@code --rounds} and {@code --sets} say otherwise. Each cell prints a progress line with the process's resident
+ * memory.
  */
 public final class TransformerBenchmark {
 
@@ -71,6 +77,9 @@ public final class TransformerBenchmark {
     /** The files of one zoo model: its rebuilt checkpoint and the two exports. */
     record Files3(String name, Path checkpoint, Path fp32, Path int8, Path zoo) {}
 
+    /** How long each cell runs after its warm-up, and in how many rounds (the best is kept). */
+    record Timing(double seconds, int rounds, Set<String> sets) {}
+
     /** One measurement. */
     record Cell(double textsPerSecond, double cpuMicrosPerText, double gflopsPerCore) {}
 
@@ -78,18 +87,27 @@ public final class TransformerBenchmark {
         String mode = "full";
         List<String> models = List.of("en", "zh");
         Path out = WORK;
+        double seconds = Double.NaN;
+        int rounds = 0;
+        Set<String> sets = Set.of("short", "long");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "quick", "full" -> mode = args[i];
                 case "--models" -> models = List.of(args[++i].split(","));
                 case "--out" -> out = Path.of(args[++i]);
+                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--sets" -> sets = Set.of(args[++i].split(","));
                 default -> {
-                    System.err.println("usage: TransformerBenchmark [quick|full] [--models en,zh] [--out DIR]");
+                    System.err.println("usage: TransformerBenchmark [quick|full] [--models en,zh] [--out DIR] "
+                            + "[--seconds S] [--rounds N] [--sets short,long]");
                     System.exit(2);
                 }
             }
         }
         boolean quick = mode.equals("quick");
+        Timing timing = new Timing(Double.isNaN(seconds) ? (quick ? 1.5 : 3) : seconds,
+                rounds > 0 ? rounds : (quick ? 1 : 2), quick ? Set.of("short") : sets);
         // DJL: one intra-op and inter-op thread per call, as a DJL user tuning for throughput sets it (with PyTorch's
         // default of one per core its threads wait for the cores the callers hold; see DjlBenchmark).
         System.setProperty("ai.djl.pytorch.num_threads", "1");
@@ -106,7 +124,7 @@ public final class TransformerBenchmark {
         report.append(machine).append("\n\n");
         for (String name : models) {
             Files3 files = prepare(name);
-            report.append(measureModel(files, shared, quick, peak));
+            report.append(measureModel(files, shared, quick, timing, peak));
         }
         Files.writeString(out.resolve("table.md"), report.toString(), StandardCharsets.UTF_8);
         System.out.println("(also in " + out.resolve("table.md") + ")");
@@ -153,27 +171,22 @@ public final class TransformerBenchmark {
 
     // ------------------------------------------------------------------------------------------------ measuring
 
-    private static String measureModel(Files3 files, Path shared, boolean quick, double peak) throws Exception {
+    private static String measureModel(Files3 files, Path shared, boolean quick, Timing timing, double peak) throws Exception {
         ModelCard card = Checkpoint.read(files.checkpoint).card();
         boolean chinese = files.name.startsWith("zh");
         Map<String, List<String>> datasets = new LinkedHashMap<>();
         int shortCount = quick ? 256 : 512;
         int longCount = quick ? 64 : 128;
-        if (chinese) {
-            datasets.put("short (food delivery)", ZooThroughput.sample(shared.resolve("zh/waimai_10k.tsv"), shortCount));
-            if (!quick) {
-                datasets.put("long (shopping, > 100 chars)", ZooThroughput.longest(
-                        shared.resolve("zh/online_shopping_9_cats.tsv"), longCount));
-            }
-        } else {
-            datasets.put("short (VADER)", ZooThroughput.sample(shared.resolve("en/vader-3class-train.tsv"), shortCount));
-            if (!quick) {
-                datasets.put("long (IMDB)", ZooThroughput.sample(shared.resolve("en/imdb.tsv"), longCount));
-            }
+        if (timing.sets.contains("short")) {
+            datasets.put(chinese ? "short (food delivery)" : "short (VADER)", ZooThroughput.sample(
+                    shared.resolve(chinese ? "zh/waimai_10k.tsv" : "en/vader-3class-train.tsv"), shortCount));
+        }
+        if (timing.sets.contains("long")) {
+            datasets.put(chinese ? "long (shopping, > 100 chars)" : "long (IMDB)", chinese
+                    ? ZooThroughput.longest(shared.resolve("zh/online_shopping_9_cats.tsv"), longCount)
+                    : ZooThroughput.sample(shared.resolve("en/imdb.tsv"), longCount));
         }
         int[] threadCounts = quick ? new int[] {1} : new int[] {1, cores()};
-        double seconds = quick ? 1.5 : 3;
-        int rounds = quick ? 1 : 2;
         Flops flops = Flops.of(card);
 
         StringBuilder md = new StringBuilder();
@@ -206,7 +219,7 @@ public final class TransformerBenchmark {
                                 t -> i -> (t == 1 ? one : all).analyzeAll(batches.get(i % batches.size())))
                                 .sharedCall());
                     }
-                    for (int batch : new int[] {1, 32, 256}) {
+                    for (int batch : new int[] {1, 32}) {
                         List<Map<String, OnnxTensor>> feeds = feeds(env, encoder, batches(texts, batch));
                         rows.add(new Row("raw session, " + precision + ", batch " + batch, batch, t -> i -> {
                             try (OrtSession.Result r = session.run(feeds.get(i % feeds.size()),
@@ -224,11 +237,14 @@ public final class TransformerBenchmark {
                             t -> i -> SINK.addAndGet(djl.probabilities(batches.get(i % batches.size())).length)));
                 }
                 Map<String, Cell> cells = new LinkedHashMap<>();
-                for (int round = 0; round < rounds; round++) {
+                for (int round = 0; round < timing.rounds; round++) {
                     for (Row row : rows) {
                         for (int threads : threadCounts) {
-                            Cell c = measure(row, threads, seconds, meanFlops, texts.size());
+                            Cell c = measure(row, threads, timing.seconds, meanFlops, texts.size());
                             cells.merge(row.name + "@" + threads, c, TransformerBenchmark::better);
+                            System.out.printf(Locale.ROOT, "  round %d, %s, %d thread%s: %,.0f texts/s; resident "
+                                    + "%,d MB%n", round + 1, row.name, threads, threads == 1 ? "" : "s",
+                                    c.textsPerSecond, NativeMemoryCheck.rssKiB() / 1024);
                         }
                     }
                 }

@@ -69,6 +69,16 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer, EncodedAnalyzer 
     static final long TRANSFORMER_RUN_COST_IN_IDS = 16;
 
     /**
+     * The most ids one run of a transformer holds on the CPU when {@link AnalyzerOptions#maxBatchTokens()} is 0.
+     * Measured on one x86 core with benchmarks' RunSizes (docs/benchmarks.md, Zoo transformers): long reviews ran
+     * 1.05 to 1.25 times faster in runs of this many ids than in runs of up to 256 texts, as a run's activations stay
+     * in the core's caches, and ONNX Runtime's arena, which keeps its largest size, grew by tens of megabytes instead
+     * of 0.2 to 0.8 GB; short texts ran at the same speed, as length groups of short texts are small anyway. A GPU is
+     * not bounded.
+     */
+    static final long TRANSFORMER_MAX_RUN_IDS = 512;
+
+    /**
      * An analyzeAll call runs its batches side by side only when they hold this many runs' worth of ids: below
      * that, handing batches to other threads costs more than it saves (a bag model's run of a few hundred ids takes
      * tens of microseconds).
@@ -124,6 +134,8 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer, EncodedAnalyzer 
     private final Map<String, Double> scripts;
     /** What one more session run costs, in ids of a padded batch (see {@link #RUN_COST_IN_IDS}). */
     private final long runCost;
+    /** The most ids one run holds, padding included ({@link AnalyzerOptions#maxBatchTokens()}); a row alone may pass it. */
+    private final long maxRunIds;
     /** Threads one analyzeAll may run batches on, its caller's included. */
     private final int parallelism;
 
@@ -134,6 +146,8 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer, EncodedAnalyzer 
     private volatile boolean closed;
     /** Groups that a helper thread ran rather than the calling thread (for tests). */
     private final java.util.concurrent.atomic.AtomicLong helpedGroups = new java.util.concurrent.atomic.AtomicLong();
+    /** The most ids one run of several rows held so far (for tests). */
+    private final java.util.concurrent.atomic.AtomicLong largestRun = new java.util.concurrent.atomic.AtomicLong();
 
     /** How many times close() freed the session's native memory: 0, then 1 for ever (written under the write lock). */
     private volatile int nativeReleases;
@@ -154,6 +168,9 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer, EncodedAnalyzer 
         this.maxWindows = options.maxWindows();
         this.scripts = metadata.card().scripts();
         this.runCost = metadata.encoder().spec().usesWordPiece() ? TRANSFORMER_RUN_COST_IN_IDS : RUN_COST_IN_IDS;
+        this.maxRunIds = options.maxBatchTokens() > 0 ? options.maxBatchTokens()
+                : metadata.encoder().spec().usesWordPiece() && opened.device.kind() == Device.Kind.CPU
+                        ? TRANSFORMER_MAX_RUN_IDS : Long.MAX_VALUE;
         this.parallelism = parallelism(options, opened.device);
     }
 
@@ -700,8 +717,9 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer, EncodedAnalyzer 
      * Cuts a chunk's rows into groups of similar length: a batch
      * costs about {@link #runCost} plus its rows × its longest row, padding included, so the rows are sorted by
      * length and cut where one more run costs less than the padding it saves (dynamic programming over the sorted
-     * lengths; O(n²) at worst for n ≤ maxBatchSize, usually far less through the bound below). The groups share
-     * {@code start} and {@code length}, which must not change until they have run.
+     * lengths; O(n²) at worst for n ≤ maxBatchSize, usually far less through the bound below), and no group holds
+     * more than {@link #maxRunIds} ids unless it is one row. The groups share {@code start} and {@code length}, which
+     * must not change until they have run.
      */
     private List<Group> plan(Rows rows) {
         long[] ids = rows.ids;
@@ -728,6 +746,9 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer, EncodedAnalyzer 
         for (int j = 1; j <= n; j++) {
             best[j] = Long.MAX_VALUE;
             for (int i = j - 1; i >= 0; i--) {
+                if (j - i > 1 && (j - i) * width[j - 1] > maxRunIds) {
+                    break; // larger groups only hold more
+                }
                 long groupCost = runCost + (j - i) * width[j - 1];
                 // best[i] >= prefix[i] (every row costs at least its own length), and that bound grows as i falls.
                 if (prefix[i] + groupCost >= best[j]) {
@@ -931,6 +952,9 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer, EncodedAnalyzer 
         int width = group.width();
         int rows = to - from;
         int n = labels.size();
+        if (rows > 1) {
+            largestRun.accumulateAndGet((long) rows * width, Math::max);
+        }
         ByteBuffer buffer = idBuffers.take(rows * width * Long.BYTES);
         try {
             LongBuffer input = buffer.asLongBuffer();
@@ -1040,6 +1064,16 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer, EncodedAnalyzer 
     /** Groups of texts that helper threads ran for analyzeAll calls so far. */
     long groupsRunByHelpers() {
         return helpedGroups.get();
+    }
+
+    /** The most ids (rows × width) one run of more than one row held so far. */
+    long largestRunOfRows() {
+        return largestRun.get();
+    }
+
+    /** The most ids one run holds unless it is one row ({@link AnalyzerOptions#maxBatchTokens()}). */
+    long maxRunIds() {
+        return maxRunIds;
     }
 
     /** Threads one analyzeAll may use. */

@@ -174,7 +174,9 @@ class OnnxBatchingTest {
             texts.add(sb.toString());
         }
         AnalyzerOptions one = AnalyzerOptions.builder().optDevice(Device.CPU).optParallelism(1).build();
-        AnalyzerOptions two = AnalyzerOptions.builder().optDevice(Device.CPU).optParallelism(2).build();
+        // Unbounded runs: the 64 texts make one length group of one run (TRANSFORMER_MAX_RUN_IDS would cut it first).
+        AnalyzerOptions two = AnalyzerOptions.builder().optDevice(Device.CPU).optParallelism(2)
+                .optMaxBatchTokens(1 << 20).build();
         try (SentimentAnalyzer serial = SentimentAnalyzer.fromBytes(transformer, "fixture.onnx", one);
                 SentimentAnalyzer parallel = SentimentAnalyzer.fromBytes(transformer, "fixture.onnx", two)) {
             List<Sentiment> expected = serial.analyzeAll(texts);
@@ -186,6 +188,47 @@ class OnnxBatchingTest {
             assertSameScores(expected, parallel, texts, 20);
             assertTrue(((OnnxSentimentAnalyzer) parallel).groupsRunByHelpers() > 0,
                     "the one length group ran on the caller's thread alone");
+        }
+    }
+
+    /**
+     * No run of several texts holds more than {@code maxBatchTokens} ids, padding included, and the texts get the
+     * results of unbounded runs; a transformer on the CPU is bounded by default, a bag model is not.
+     */
+    @Test
+    void runsHoldAtMostMaxBatchTokensIds() throws Exception {
+        TransformerModels.Weights w = TransformerModels.Weights.random(9L, TransformerModels.VOCABULARY.size() + 1,
+                TransformerModels.Pooling.MEAN);
+        byte[] transformer = TransformerModels.model(w, TransformerModels.Inputs.IDS_AND_MASK);
+        List<String> texts = mixedTexts(9, 300, 40);
+        AnalyzerOptions.Builder serial = AnalyzerOptions.builder().optDevice(Device.CPU).optParallelism(1);
+        try (OnnxSentimentAnalyzer unbounded = (OnnxSentimentAnalyzer) SentimentAnalyzer.fromBytes(transformer,
+                        "fixture.onnx", serial.optMaxBatchTokens(1 << 20).build());
+                OnnxSentimentAnalyzer bounded = (OnnxSentimentAnalyzer) SentimentAnalyzer.fromBytes(transformer,
+                        "fixture.onnx", serial.optMaxBatchTokens(40).build());
+                OnnxSentimentAnalyzer byDefault = (OnnxSentimentAnalyzer) SentimentAnalyzer.fromBytes(transformer,
+                        "fixture.onnx", AnalyzerOptions.builder().optDevice(Device.CPU).build());
+                OnnxSentimentAnalyzer bagModel = (OnnxSentimentAnalyzer) SentimentAnalyzer.fromBytes(model,
+                        "fixture.onnx", AnalyzerOptions.builder().optDevice(Device.CPU).build())) {
+            List<Sentiment> expected = unbounded.analyzeAll(texts);
+            assertTrue(unbounded.largestRunOfRows() > 40, "the texts must make runs of more than 40 ids unbounded, "
+                    + "or the bound is not tested: " + unbounded.largestRunOfRows());
+            List<Sentiment> actual = bounded.analyzeAll(texts);
+            assertTrue(bounded.largestRunOfRows() > 0 && bounded.largestRunOfRows() <= 40,
+                    "a run held " + bounded.largestRunOfRows() + " ids");
+            for (int i = 0; i < texts.size(); i++) {
+                for (String label : bounded.labels()) {
+                    // Other batch mates and padding: equal within the model's batch invariance.
+                    assertEquals(expected.get(i).score(label), actual.get(i).score(label), 1e-6, "text " + i);
+                }
+            }
+            assertEquals(OnnxSentimentAnalyzer.TRANSFORMER_MAX_RUN_IDS, byDefault.maxRunIds());
+            byDefault.analyzeAll(java.util.Collections.nCopies(8, String.join(" ", java.util.Collections.nCopies(
+                    4 * TransformerModels.MAX_TOKENS, "good"))));
+            byDefault.analyzeAll(texts);
+            assertTrue(byDefault.largestRunOfRows() <= OnnxSentimentAnalyzer.TRANSFORMER_MAX_RUN_IDS,
+                    "a run held " + byDefault.largestRunOfRows() + " ids");
+            assertEquals(Long.MAX_VALUE, bagModel.maxRunIds(), "a bag model's runs are cut by length alone");
         }
     }
 

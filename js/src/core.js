@@ -23,6 +23,13 @@ export const OUTPUT_PROBABILITIES = 'probabilities';
 export const SUPPORTED_INPUTS = Object.freeze([INPUT_IDS, INPUT_ATTENTION_MASK, INPUT_TOKEN_TYPE_IDS]);
 /** Texts run together at most, in groups of similar length. */
 export const DEFAULT_MAX_BATCH_SIZE = 64;
+/**
+ * Ids one run of a transformer (a WordPiece model) holds at most, padding included, unless `maxBatchTokens` says
+ * otherwise; as in Java's runtime. In Node on one x86 core (js/bench/batch-tokens.mjs) the zoo's int8 transformers read
+ * 1.1 to 1.6 times as many long reviews a second as in runs of up to 64 texts, and 1.4 to 2.3 times as many short
+ * texts (docs/benchmarks.md, Zoo transformers).
+ */
+export const DEFAULT_TRANSFORMER_MAX_BATCH_TOKENS = 512;
 /** Windows a long text is read in at most, by default: 1 reads it once, cut as the model's truncation says. */
 export const DEFAULT_MAX_WINDOWS = 1;
 
@@ -62,9 +69,12 @@ export class SentimentAnalyzer {
    *
    * @param {object} ort onnxruntime-node or onnxruntime-web
    * @param {Uint8Array} bytes the .onnx file
-   * @param {{source?: string, sessionOptions?: object, maxBatchSize?: number, maxWindows?: number}} [options]
+   * @param {{source?: string, sessionOptions?: object, maxBatchSize?: number, maxBatchTokens?: number,
+   *   maxWindows?: number}} [options]
    *   `maxWindows`: how a text longer than the model reads is read: 1 (the default) once, cut as the model's
-   *   truncation says; more, in up to that many overlapping windows whose probabilities are averaged
+   *   truncation says; more, in up to that many overlapping windows whose probabilities are averaged.
+   *   `maxBatchTokens`: the most ids one run holds, padding included (a text alone may hold more); 0 (the default)
+   *   is 512 for a transformer and no bound for the other models. On a GPU execution provider, set it high.
    * @throws {ModelLoadError} when the file is not a Sentikit model this version reads
    */
   static async create(ort, bytes, options = {}) {
@@ -72,6 +82,10 @@ export class SentimentAnalyzer {
     const maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
       throw new RangeError(`maxBatchSize must be an integer >= 1, got ${maxBatchSize}`);
+    }
+    const maxBatchTokens = options.maxBatchTokens ?? 0;
+    if (!Number.isInteger(maxBatchTokens) || maxBatchTokens < 0) {
+      throw new RangeError(`maxBatchTokens must be an integer >= 0 (0 = the default), got ${maxBatchTokens}`);
     }
     const maxWindows = checkMaxWindows(options.maxWindows ?? DEFAULT_MAX_WINDOWS);
     if (!(bytes instanceof Uint8Array)) {
@@ -85,14 +99,14 @@ export class SentimentAnalyzer {
       throw new ModelLoadError(`Cannot load ${source} with ONNX Runtime: ${e.message}`, { cause: e });
     }
     try {
-      return new this(ort, session, metadata, source, maxBatchSize, maxWindows);
+      return new this(ort, session, metadata, source, maxBatchSize, maxWindows, maxBatchTokens);
     } catch (e) {
       await session.release();
       throw e;
     }
   }
 
-  constructor(ort, session, metadata, source, maxBatchSize, maxWindows = DEFAULT_MAX_WINDOWS) {
+  constructor(ort, session, metadata, source, maxBatchSize, maxWindows = DEFAULT_MAX_WINDOWS, maxBatchTokens = 0) {
     this.ort = ort;
     this.session = session;
     this.metadata = metadata;
@@ -100,6 +114,9 @@ export class SentimentAnalyzer {
     this.scripts = metadata.card.scripts ?? null;
     this.source = source;
     this.maxBatchSize = maxBatchSize;
+    /** Ids one run holds at most, padding included; a text alone may hold more. */
+    this.maxBatchTokens = maxBatchTokens > 0 ? maxBatchTokens
+      : metadata.encoder.spec.wordPiece ? DEFAULT_TRANSFORMER_MAX_BATCH_TOKENS : Infinity;
     /** Windows a long text is read in at most; 1 reads it once, cut as the model's truncation says. */
     this.maxWindows = maxWindows;
     this.closed = false;
@@ -290,10 +307,17 @@ export class SentimentAnalyzer {
     const n = this.labels.length;
     const out = new Float32Array(rows.length * n);
     const order = rows.map((_, i) => i).sort((a, b) => rows[a].length - rows[b].length || a - b);
-    for (let from = 0; from < order.length; from += this.maxBatchSize) {
-      const group = order.slice(from, from + this.maxBatchSize);
+    for (let from = 0; from < order.length;) {
+      // Shortest first: the next row is the group's longest, so the run would hold (size + 1) × its length ids.
+      let to = from + 1;
+      while (to < order.length && to - from < this.maxBatchSize
+        && (to - from + 1) * Math.max(1, rows[order[to]].length) <= this.maxBatchTokens) {
+        to++;
+      }
+      const group = order.slice(from, to);
       const p = await this.run(group.map((i) => rows[i]));
       group.forEach((i, r) => out.set(p.subarray(r * n, (r + 1) * n), i * n));
+      from = to;
     }
     return out;
   }

@@ -35,7 +35,7 @@ export class SentimentAnalyzer extends Analyzer {
    * Loads a Sentikit model with onnxruntime-web.
    *
    * @param {string|URL|Uint8Array|ArrayBuffer} model the URL of an .onnx file, or its bytes
-   * @param {{ort?: object, sessionOptions?: object, maxBatchSize?: number, maxWindows?: number, source?: string}}
+   * @param {{ort?: object, sessionOptions?: object, maxBatchSize?: number, maxBatchTokens?: number, maxWindows?: number, source?: string}}
    *   [options] `ort`: another instance of onnxruntime-web to run with (by default the one this module imports);
    *   `maxWindows`: read a text longer than the model reads in up to that many overlapping windows and average them
    *   (default 1: read it once, cut as the model says); `source`: the model's name in messages (by default its URL,

@@ -66,6 +66,47 @@ test('misuse is refused with a plain sentence', async () => {
 const REVIEW = `${'The plot was slow and the acting stiff. '.repeat(40)}Still, the ending made it all worth it: a `
   + 'wonderful, moving film that I loved.';
 
+test('a run holds at most maxBatchTokens ids, and a transformer is bounded by default', async () => {
+  const words = 'the plot was slow but the ending was wonderful and I loved it'.split(' ');
+  const texts = Array.from({ length: 60 }, (_, i) => words.slice(0, 1 + ((i * 7) % words.length)).join(' '));
+  texts.push(REVIEW, REVIEW.slice(0, 400), '');
+  const sizes = (analyzer) => {
+    const runs = [];
+    const run = analyzer.run.bind(analyzer);
+    analyzer.run = (rows) => {
+      runs.push({ rows: rows.length, ids: rows.length * Math.max(1, ...rows.map((r) => r.length)) });
+      return run(rows);
+    };
+    return runs;
+  };
+  const unbounded = await SentimentAnalyzer.fromZoo('en', { maxBatchTokens: 1 << 20 });
+  const bounded = await SentimentAnalyzer.fromZoo('en', { maxBatchTokens: 100 });
+  const byDefault = await SentimentAnalyzer.fromZoo('en');
+  const bag = await SentimentAnalyzer.fromZoo('en-lite');
+  try {
+    const wide = sizes(unbounded);
+    const expected = await unbounded.analyzeAll(texts);
+    const most = (runs) => Math.max(...runs.filter((r) => r.rows > 1).map((r) => r.ids));
+    assert.ok(most(wide) > 100, `the texts must make runs of more than 100 ids unbounded: ${most(wide)}`);
+    const narrow = sizes(bounded);
+    const actual = await bounded.analyzeAll(texts);
+    assert.ok(narrow.length > wide.length);
+    assert.ok(most(narrow) <= 100, `a run of several texts held ${most(narrow)} ids`);
+    assert.ok(narrow.some((r) => r.rows === 1 && r.ids > 100), 'a text longer than the bound still runs, alone');
+    texts.forEach((t, i) => bounded.labels.forEach((label) => assert.ok(
+      Math.abs(expected[i].scores[label] - actual[i].scores[label]) <= 1e-5, `text ${i}: ${label}`)));
+    assert.equal(byDefault.maxBatchTokens, 512);
+    const runs = sizes(byDefault);
+    await byDefault.analyzeAll(texts.concat(Array(20).fill(REVIEW)));
+    assert.ok(most(runs) <= 512, `a run held ${most(runs)} ids`);
+    assert.equal(bag.maxBatchTokens, Infinity, 'a bag model\'s runs are bounded by maxBatchSize alone');
+    await assert.rejects(SentimentAnalyzer.fromZoo('en', { maxBatchTokens: -1 }),
+      /maxBatchTokens must be an integer >= 0 \(0 = the default\), got -1/);
+  } finally {
+    await Promise.all([unbounded.close(), bounded.close(), byDefault.close(), bag.close()]);
+  }
+});
+
 test('a long text is cut as the model says, or read in windows whose probabilities are averaged', async () => {
   const once = await SentimentAnalyzer.fromZoo('en-lite');
   const windowed = await SentimentAnalyzer.fromZoo('en-lite', { maxWindows: 3, maxBatchSize: 2 });

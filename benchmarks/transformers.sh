@@ -91,10 +91,11 @@ for set in ${sets//,/ }; do
       n=$(wc -l <"$input")
       read -r w1 u1 s1 < <(timed "$model" "$work/one.txt")
       read -r wn un sn < <(timed "$model" "$input")
-      awk -v name="$name" -v p="$precision" -v set="$set" -v n="$n" -v w1="$w1" -v u1="$u1" -v s1="$s1" -v wn="$wn" -v un="$un" \
-        -v sn="$sn" 'BEGIN { dt = wn - w1; cpu = (un + sn) - (u1 + s1);
+      awk -v name="$name" -v p="$precision" -v set="$set" -v n="$n" -v w1="$w1" -v u1="$u1" -v s1="$s1" \
+        -v wn="$wn" -v un="$un" -v sn="$sn" 'BEGIN { dt = wn - w1; cpu = (un + sn) - (u1 + s1);
           printf "| `bin/sentiment --model %s-%s.onnx --input`, %s | %d | %.0f | %.2f | %.1f |\n", name, p,
-            set == "long" ? (name == "en" ? "IMDB" : "shopping, > 100 chars") : (name == "en" ? "VADER" : "food delivery"),
+            set == "long" ? (name == "en" ? "IMDB" : "shopping, > 100 chars") \
+              : (name == "en" ? "VADER" : "food delivery"),
             n, (n - 1) / dt, 1000 * cpu / (n - 1), w1 }' >>"$work/../process.md"
     done
   done

@@ -44,7 +44,8 @@ for (let round = -1; round < 5; round++) {
 }
 variants.forEach(([name], v) => {
   const r = rates[v].sort((a, b) => a - b);
-  console.log(`${model.split('/').pop()}, ${texts.length} texts of ${file.split('/').pop()}${long ? ' > 100 chars' : ''}`
-    + `, ${name}: ${r[2].toFixed(1)} texts/s (median of 5, ${r[0].toFixed(1)}..${r[4].toFixed(1)})`);
+  const what = `${texts.length} texts of ${file.split('/').pop()}${long ? ' > 100 chars' : ''}`;
+  const spread = `${r[0].toFixed(1)}..${r[4].toFixed(1)}`;
+  console.log(`${model.split('/').pop()}, ${what}, ${name}: ${r[2].toFixed(1)} texts/s (median of 5, ${spread})`);
 });
 await Promise.all(analyzers.map((a) => a.close()));

@@ -75,9 +75,10 @@ export class SentimentAnalyzer extends Analyzer {
    * Loads a Sentikit model with onnxruntime-node.
    *
    * @param {string|URL|Uint8Array|ArrayBuffer} model a path to an .onnx file, a file: or http(s): URL, or its bytes
-   * @param {{sessionOptions?: object, maxBatchSize?: number, maxBatchTokens?: number, maxWindows?: number}} [options] `maxWindows`: read a
-   *   text longer than the model reads in up to that many overlapping windows and average them (default 1: read it
-   *   once, cut as the model says)
+   * @param {{sessionOptions?: object, maxBatchSize?: number, maxBatchTokens?: number, maxWindows?: number}} [options]
+   *   `maxWindows`: read a text longer than the model reads in up to that many overlapping windows and average them
+   *   (default 1: read it once, cut as the model says); `maxBatchTokens`: the most ids one run holds (default 0: 512
+   *   for a transformer, no bound for the other models)
    * @throws {ModelLoadError} when the file cannot be read or is not a Sentikit model
    */
   static async load(model, options = {}) {

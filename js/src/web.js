@@ -35,10 +35,11 @@ export class SentimentAnalyzer extends Analyzer {
    * Loads a Sentikit model with onnxruntime-web.
    *
    * @param {string|URL|Uint8Array|ArrayBuffer} model the URL of an .onnx file, or its bytes
-   * @param {{ort?: object, sessionOptions?: object, maxBatchSize?: number, maxBatchTokens?: number, maxWindows?: number, source?: string}}
-   *   [options] `ort`: another instance of onnxruntime-web to run with (by default the one this module imports);
-   *   `maxWindows`: read a text longer than the model reads in up to that many overlapping windows and average them
-   *   (default 1: read it once, cut as the model says); `source`: the model's name in messages (by default its URL,
+   * @param {{ort?: object, sessionOptions?: object, maxBatchSize?: number, maxBatchTokens?: number,
+   *   maxWindows?: number, source?: string}} [options] `ort`: another instance of onnxruntime-web to run with (by
+   *   default the one this module imports); `maxWindows`: read a text longer than the model reads in up to that many
+   *   overlapping windows and average them (default 1: read it once, cut as the model says); `maxBatchTokens`: the
+   *   most ids one run holds (default 0: 512 for a transformer, no bound for the other models); `source`: the model's name in messages (by default its URL,
    *   or 'the model bytes')
    * @throws {ModelLoadError} when the file cannot be fetched or is not a Sentikit model
    */

@@ -54,7 +54,7 @@ public final class AnalyzerOptions {
         return intraOpThreads;
     }
 
-    /** Texts one call encodes and plans at a time (default {@value #DEFAULT_MAX_BATCH_SIZE}): a call of more is split. */
+    /** Texts one call plans at once (default {@value #DEFAULT_MAX_BATCH_SIZE}); a larger call is split. */
     public int maxBatchSize() {
         return maxBatchSize;
     }

@@ -171,7 +171,8 @@ public final class TransformerBenchmark {
 
     // ------------------------------------------------------------------------------------------------ measuring
 
-    private static String measureModel(Files3 files, Path shared, boolean quick, Timing timing, double peak) throws Exception {
+    private static String measureModel(Files3 files, Path shared, boolean quick, Timing timing, double peak)
+            throws Exception {
         ModelCard card = Checkpoint.read(files.checkpoint).card();
         boolean chinese = files.name.startsWith("zh");
         Map<String, List<String>> datasets = new LinkedHashMap<>();

@@ -71,7 +71,7 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer, EncodedAnalyzer 
     /**
      * The most ids one run of a transformer holds on the CPU when {@link AnalyzerOptions#maxBatchTokens()} is 0.
      * Measured on one x86 core with benchmarks' RunSizes (docs/benchmarks.md, Zoo transformers): long reviews ran
-     * 1.05 to 1.25 times faster in runs of this many ids than in runs of up to 256 texts, as a run's activations stay
+     * 1.06 to 1.24 times faster in runs of this many ids than in runs of up to 256 texts, as a run's activations stay
      * in the core's caches, and ONNX Runtime's arena, which keeps its largest size, grew by tens of megabytes instead
      * of 0.2 to 0.8 GB; short texts ran at the same speed, as length groups of short texts are small anyway. A GPU is
      * not bounded.
@@ -134,7 +134,7 @@ final class OnnxSentimentAnalyzer implements SentimentAnalyzer, EncodedAnalyzer 
     private final Map<String, Double> scripts;
     /** What one more session run costs, in ids of a padded batch (see {@link #RUN_COST_IN_IDS}). */
     private final long runCost;
-    /** The most ids one run holds, padding included ({@link AnalyzerOptions#maxBatchTokens()}); a row alone may pass it. */
+    /** Ids one run holds at most, padding included ({@link AnalyzerOptions#maxBatchTokens()}); one row may pass it. */
     private final long maxRunIds;
     /** Threads one analyzeAll may run batches on, its caller's included. */
     private final int parallelism;

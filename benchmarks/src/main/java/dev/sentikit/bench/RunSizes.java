@@ -61,20 +61,13 @@ public final class RunSizes {
             }
             for (int v = 0; v < SIZES.length; v++) {
                 System.out.printf(Locale.ROOT, "%s, %d texts, at most %d ids a run: %,.1f texts/s (median of %d, "
-                        + "%,.1f..%,.1f); resident after its first call %,d MB%n", model.getFileName(), texts.size(), SIZES[v],
-                        Int8Layouts.median(tps[v]), ROUNDS, Int8Layouts.min(tps[v]), max(tps[v]), resident[v]);
+                        + "%,.1f..%,.1f); resident after its first call %,d MB%n", model.getFileName(), texts.size(),
+                        SIZES[v], Int8Layouts.median(tps[v]), ROUNDS, Int8Layouts.min(tps[v]),
+                        java.util.Arrays.stream(tps[v]).max().orElse(Double.NaN), resident[v]);
             }
             for (SentimentAnalyzer a : analyzers) {
                 a.close();
             }
         }
-    }
-
-    private static double max(double[] a) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double x : a) {
-            m = Math.max(m, x);
-        }
-        return m;
     }
 }

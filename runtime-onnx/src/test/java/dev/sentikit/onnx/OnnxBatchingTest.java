@@ -213,15 +213,10 @@ class OnnxBatchingTest {
             List<Sentiment> expected = unbounded.analyzeAll(texts);
             assertTrue(unbounded.largestRunOfRows() > 40, "the texts must make runs of more than 40 ids unbounded, "
                     + "or the bound is not tested: " + unbounded.largestRunOfRows());
-            List<Sentiment> actual = bounded.analyzeAll(texts);
+            // Other batch mates and padding: equal within the model's batch invariance.
+            assertSameScores(expected, bounded.analyzeAll(texts), bounded.labels(), 1e-6);
             assertTrue(bounded.largestRunOfRows() > 0 && bounded.largestRunOfRows() <= 40,
                     "a run held " + bounded.largestRunOfRows() + " ids");
-            for (int i = 0; i < texts.size(); i++) {
-                for (String label : bounded.labels()) {
-                    // Other batch mates and padding: equal within the model's batch invariance.
-                    assertEquals(expected.get(i).score(label), actual.get(i).score(label), 1e-6, "text " + i);
-                }
-            }
             assertEquals(OnnxSentimentAnalyzer.TRANSFORMER_MAX_RUN_IDS, byDefault.maxRunIds());
             byDefault.analyzeAll(java.util.Collections.nCopies(8, String.join(" ", java.util.Collections.nCopies(
                     4 * TransformerModels.MAX_TOKENS, "good"))));
@@ -236,12 +231,18 @@ class OnnxBatchingTest {
     private static void assertSameScores(List<Sentiment> expected, SentimentAnalyzer analyzer, List<String> texts,
             int rounds) {
         for (int round = 0; round < rounds; round++) {
-            List<Sentiment> actual = analyzer.analyzeAll(texts);
-            for (int i = 0; i < texts.size(); i++) {
-                for (String label : analyzer.labels()) {
-                    assertEquals(expected.get(i).score(label), actual.get(i).score(label), 0.0,
-                            "text " + i + ", " + label);
-                }
+            assertSameScores(expected, analyzer.analyzeAll(texts), analyzer.labels(), 0.0);
+        }
+    }
+
+    /** Each text's scores in {@code actual} are those of {@code expected}, within {@code tolerance}. */
+    private static void assertSameScores(List<Sentiment> expected, List<Sentiment> actual, List<String> labels,
+            double tolerance) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            for (String label : labels) {
+                assertEquals(expected.get(i).score(label), actual.get(i).score(label), tolerance,
+                        "text " + i + ", " + label);
             }
         }
     }

@@ -65,19 +65,11 @@ public final class AnalyzeAllThreads {
                 }
                 System.out.printf(Locale.ROOT, "%s, %s, %d texts: %,.0f texts/s (median of %d), %.2fx serial (%.2f..%.2f)%n",
                         model.getFileName(), names[v], texts.size(), Int8Layouts.median(tps[v]), ROUNDS,
-                        Int8Layouts.median(ratio), Int8Layouts.min(ratio), -Int8Layouts.min(negate(ratio)));
+                        Int8Layouts.median(ratio), Int8Layouts.min(ratio), Int8Layouts.max(ratio));
             }
             for (SentimentAnalyzer a : analyzers) {
                 a.close();
             }
         }
-    }
-
-    private static double[] negate(double[] a) {
-        double[] n = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            n[i] = -a[i];
-        }
-        return n;
     }
 }

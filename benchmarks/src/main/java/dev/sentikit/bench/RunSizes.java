@@ -63,7 +63,7 @@ public final class RunSizes {
                 System.out.printf(Locale.ROOT, "%s, %d texts, at most %d ids a run: %,.1f texts/s (median of %d, "
                         + "%,.1f..%,.1f); resident after its first call %,d MB%n", model.getFileName(), texts.size(),
                         SIZES[v], Int8Layouts.median(tps[v]), ROUNDS, Int8Layouts.min(tps[v]),
-                        java.util.Arrays.stream(tps[v]).max().orElse(Double.NaN), resident[v]);
+                        Int8Layouts.max(tps[v]), resident[v]);
             }
             for (SentimentAnalyzer a : analyzers) {
                 a.close();

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.sentikit.AnalyzerOptions;
 import dev.sentikit.Sentiment;
 import dev.sentikit.SentimentAnalyzer;
+import dev.sentikit.eval.BootstrapIntervals;
 import dev.sentikit.eval.SentimentEvaluation;
 import dev.sentikit.eval.SentimentEvaluator;
 import dev.sentikit.model.ModelFormat;
@@ -14,15 +15,18 @@ import dev.sentikit.train.data.LabeledData;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -52,6 +56,12 @@ final class EvaluateCommand implements Callable<Integer> {
             + "card under metrics.NAME (such as test), so that an export carries it. Checkpoints only.")
     String record;
 
+    @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "" + BootstrapIntervals.DEFAULT_RESAMPLES,
+            description = "Resample the rows N times (seed " + BootstrapIntervals.DEFAULT_SEED + ") for 95%% "
+                    + "intervals of accuracy, macro-F1 and macro-recall: how far they could move on another sample "
+                    + "of this size (default: ${DEFAULT-VALUE}; 0: none).")
+    int bootstrap;
+
     @Mixin
     DataOptions dataOptions;
 
@@ -63,6 +73,10 @@ final class EvaluateCommand implements Callable<Integer> {
         float[][] probabilities;
         Examples examples;
         Path json;
+        if (bootstrap < 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--bootstrap must be 0 (no intervals) or a number of resamples, was " + bootstrap);
+        }
         if (record != null && !Files.isDirectory(model)) {
             throw new IllegalArgumentException("--record stores metrics in a checkpoint directory; " + model
                     + " is a model file");
@@ -90,14 +104,35 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             json = output != null ? output : model.resolveSibling(model.getFileName() + ".evaluation.json");
         }
-        SentimentEvaluation evaluation = new SentimentEvaluator(model.toString()).evaluate(labels, examples.targets(), probabilities);
+        int[] gold = examples.targets();
+        SentimentEvaluation evaluation = new SentimentEvaluator(model.toString()).evaluate(labels, gold, probabilities);
         out.println(evaluation.toTable());
         Map<String, Object> result = new LinkedHashMap<>(evaluation.toMap());
-        Map<String, Object> among = amongDataLabels(labels, examples.targets(), probabilities);
+        if (bootstrap > 0) {
+            int[] all = IntStream.range(0, labels.size()).toArray();
+            BootstrapIntervals intervals = BootstrapIntervals.of(labels.size(), gold,
+                    SentimentEvaluator.mostProbable(probabilities, all), bootstrap, BootstrapIntervals.DEFAULT_SEED);
+            out.printf(Locale.ROOT, "%.0f%% intervals (%d bootstrap resamples of the %d rows, seed %d): accuracy %s, "
+                            + "macro-F1 %s, macro-recall %s%n", BootstrapIntervals.LEVEL * 100, bootstrap, gold.length,
+                    BootstrapIntervals.DEFAULT_SEED, intervals.accuracy(), intervals.macroF1(), intervals.macroRecall());
+            result.put("bootstrap", intervals.toMap());
+        }
+        int[] among = dataLabelsIfFewer(labels, gold);
         if (among != null) {
-            out.printf(Locale.ROOT, "accuracy among the data's labels %s (the more probable of them): %.4f%n",
-                    among.get("labels"), (Double) among.get("accuracy"));
-            result.put("among_data_labels", among);
+            Map<String, Object> amongResult = new LinkedHashMap<>();
+            amongResult.put("labels", Arrays.stream(among).mapToObj(labels::get).toList());
+            amongResult.put("accuracy", SentimentEvaluator.accuracyAmong(gold, probabilities, among));
+            out.printf(Locale.ROOT, "accuracy among the data's labels %s (the more probable of them): %.4f",
+                    amongResult.get("labels"), (Double) amongResult.get("accuracy"));
+            if (bootstrap > 0) {
+                BootstrapIntervals.Interval interval = BootstrapIntervals.of(labels.size(), gold,
+                        SentimentEvaluator.mostProbable(probabilities, among), bootstrap,
+                        BootstrapIntervals.DEFAULT_SEED).accuracy();
+                out.print(" " + interval);
+                amongResult.put("interval", interval.toMap());
+            }
+            out.println();
+            result.put("among_data_labels", amongResult);
         }
         if (record != null) {
             Map<String, Object> metrics = new LinkedHashMap<>(checkpoint.card().metrics());
@@ -117,10 +152,10 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /**
      * Where the data has at least two of the model's labels but not all (reviews labelled negative or positive, read
-     * by a model that also says neutral): those labels and the accuracy when the more probable of them is the
-     * prediction, so that a two-label reading compares with a two-label model. Null otherwise.
+     * by a model that also says neutral): those labels' indices, in order, so that the more probable of them can be
+     * the prediction and a two-label reading compares with a two-label model. Null otherwise.
      */
-    static Map<String, Object> amongDataLabels(List<String> labels, int[] gold, float[][] probabilities) {
+    static int[] dataLabelsIfFewer(List<String> labels, int[] gold) {
         TreeSet<Integer> present = new TreeSet<>();
         for (int g : gold) {
             present.add(g);
@@ -128,11 +163,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (present.size() < 2 || present.size() == labels.size()) {
             return null;
         }
-        int[] among = present.stream().mapToInt(Integer::intValue).toArray();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("labels", present.stream().map(labels::get).toList());
-        m.put("accuracy", SentimentEvaluator.accuracyAmong(gold, probabilities, among));
-        return m;
+        return present.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private Examples read(List<String> labels, PrintWriter err) throws Exception {

@@ -138,32 +138,52 @@ public final class SentimentEvaluator {
      *                                  true label is not one of them
      */
     public static double accuracyAmong(int[] gold, float[][] probabilities, int[] among) {
-        if (among.length < 2) {
-            throw new IllegalArgumentException("at least two labels must compete, got " + among.length);
-        }
-        if (gold.length == 0 || gold.length != probabilities.length) {
+        if (gold.length != probabilities.length) {
             throw new IllegalArgumentException(gold.length + " gold labels for " + probabilities.length
                     + " probability rows");
         }
+        int[] predicted = mostProbable(probabilities, among);
         long right = 0;
         for (int i = 0; i < gold.length; i++) {
-            int best = -1;
-            boolean goldCompetes = false;
-            for (int l : among) {
-                goldCompetes |= l == gold[i];
-                if (best < 0 || probabilities[i][l] > probabilities[i][best]) {
-                    best = l;
-                }
-            }
-            if (!goldCompetes) {
+            int g = gold[i];
+            if (Arrays.stream(among).noneMatch(l -> l == g)) {
                 throw new IllegalArgumentException("example " + i + ": its label (index " + gold[i]
                         + ") is not among " + Arrays.toString(among));
             }
-            if (best == gold[i]) {
+            if (predicted[i] == gold[i]) {
                 right++;
             }
         }
         return (double) right / gold.length;
+    }
+
+    /**
+     * Each example's most probable label of {@code among} alone; a tie goes to the one that comes first in
+     * {@code among}. With every label competing, in order, these are the predictions {@link #evaluate} scores.
+     *
+     * @param probabilities per example, the probability of each label
+     * @param among         the labels competing (indices into the columns of {@code probabilities}), at least two
+     * @return per example, the index of its most probable competing label
+     * @throws IllegalArgumentException if fewer than two labels compete or if there are no examples
+     */
+    public static int[] mostProbable(float[][] probabilities, int[] among) {
+        if (among.length < 2) {
+            throw new IllegalArgumentException("at least two labels must compete, got " + among.length);
+        }
+        if (probabilities.length == 0) {
+            throw new IllegalArgumentException("no examples: probabilities is empty");
+        }
+        int[] predicted = new int[probabilities.length];
+        for (int i = 0; i < probabilities.length; i++) {
+            int best = among[0];
+            for (int l : among) {
+                if (probabilities[i][l] > probabilities[i][best]) {
+                    best = l;
+                }
+            }
+            predicted[i] = best;
+        }
+        return predicted;
     }
 
     /** Builds one Tribuo prediction: a feature-less example carrying the gold label, and the full score map. */

@@ -54,6 +54,17 @@ class TrainerCliTest {
             assertTrue(eval.out().contains("negative") && eval.out().contains("macro"), eval.out());
             Map<?, ?> m = ModelFormat.json().readValue(json.toFile(), Map.class);
             assertEquals(1500, ((Number) m.get("examples")).intValue());
+            // Each figure comes with its bootstrap interval, which holds it.
+            assertTrue(eval.out().contains("95% intervals (1000 bootstrap resamples of the 1500 rows, seed 42)"),
+                    eval.out());
+            Map<?, ?> intervals = (Map<?, ?>) m.get("bootstrap");
+            for (String metric : List.of("accuracy", "macro_f1", "macro_recall")) {
+                Map<?, ?> interval = (Map<?, ?>) intervals.get(metric);
+                double value = ((Number) m.get(metric)).doubleValue();
+                double low = ((Number) interval.get("low")).doubleValue();
+                double high = ((Number) interval.get("high")).doubleValue();
+                assertTrue(low < value && value < high, metric + " " + value + " outside " + interval);
+            }
         }
         // DJL and ONNX Runtime evaluate to the same accuracy on the same rows.
         Map<?, ?> a = ModelFormat.json().readValue(dir.resolve("run-eval.json").toFile(), Map.class);
@@ -77,6 +88,20 @@ class TrainerCliTest {
         double accuracy = ((Number) m.get("accuracy")).doubleValue();
         // a right answer stays right with fewer labels competing; a wrong "neutral" may become right
         assertTrue(amongAccuracy >= accuracy, amongAccuracy + " < " + accuracy);
+        Map<?, ?> amongInterval = (Map<?, ?>) among.get("interval");
+        assertTrue(((Number) amongInterval.get("low")).doubleValue() < amongAccuracy
+                && amongAccuracy < ((Number) amongInterval.get("high")).doubleValue(), amongInterval.toString());
+
+        // --bootstrap 0: no intervals; a negative count is refused before the model runs.
+        Run plain = run("evaluate", "--model", onnx.toString(), "--data", binary.toString(), "--output",
+                json.toString(), "--bootstrap", "0");
+        assertEquals(0, plain.code(), plain.err());
+        Map<?, ?> noIntervals = ModelFormat.json().readValue(json.toFile(), Map.class);
+        assertNull(noIntervals.get("bootstrap"));
+        assertNull(((Map<?, ?>) noIntervals.get("among_data_labels")).get("interval"));
+        Run negative = run("evaluate", "--model", onnx.toString(), "--data", binary.toString(), "--bootstrap", "-1");
+        assertEquals(2, negative.code(), negative.out());
+        assertTrue(negative.err().contains("--bootstrap must be 0"), negative.err());
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
@@ -117,9 +118,10 @@ public final class SentimentEvaluator {
         ImmutableOutputInfo<Label> domain = LABEL_FACTORY.constructInfoForExternalModel(ids);
         ExternalPredictionsModel model = new ExternalPredictionsModel(modelName, domain);
 
+        int[] predicted = mostProbable(probabilities, IntStream.range(0, labelList.size()).toArray());
         List<Prediction<Label>> predictions = new ArrayList<>(gold.length);
         for (int i = 0; i < gold.length; i++) {
-            predictions.add(prediction(labelList, gold[i], probabilities[i]));
+            predictions.add(prediction(labelList, gold[i], probabilities[i], predicted[i]));
         }
         LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, predictions,
                 new SimpleDataSourceProvenance(dataDescription, LABEL_FACTORY));
@@ -138,6 +140,9 @@ public final class SentimentEvaluator {
      *                                  true label is not one of them
      */
     public static double accuracyAmong(int[] gold, float[][] probabilities, int[] among) {
+        if (among.length < 2) {
+            throw new IllegalArgumentException("at least two labels must compete, got " + among.length);
+        }
         if (gold.length != probabilities.length) {
             throw new IllegalArgumentException(gold.length + " gold labels for " + probabilities.length
                     + " probability rows");
@@ -145,8 +150,11 @@ public final class SentimentEvaluator {
         int[] predicted = mostProbable(probabilities, among);
         long right = 0;
         for (int i = 0; i < gold.length; i++) {
-            int g = gold[i];
-            if (Arrays.stream(among).noneMatch(l -> l == g)) {
+            boolean goldCompetes = false;
+            for (int l : among) {
+                goldCompetes |= l == gold[i];
+            }
+            if (!goldCompetes) {
                 throw new IllegalArgumentException("example " + i + ": its label (index " + gold[i]
                         + ") is not among " + Arrays.toString(among));
             }
@@ -162,13 +170,13 @@ public final class SentimentEvaluator {
      * {@code among}. With every label competing, in order, these are the predictions {@link #evaluate} scores.
      *
      * @param probabilities per example, the probability of each label
-     * @param among         the labels competing (indices into the columns of {@code probabilities}), at least two
+     * @param among         the labels competing (indices into the columns of {@code probabilities}), at least one
      * @return per example, the index of its most probable competing label
-     * @throws IllegalArgumentException if fewer than two labels compete or if there are no examples
+     * @throws IllegalArgumentException if no label competes or if there are no examples
      */
     public static int[] mostProbable(float[][] probabilities, int[] among) {
-        if (among.length < 2) {
-            throw new IllegalArgumentException("at least two labels must compete, got " + among.length);
+        if (among.length == 0) {
+            throw new IllegalArgumentException("no label competes: among is empty");
         }
         if (probabilities.length == 0) {
             throw new IllegalArgumentException("no examples: probabilities is empty");
@@ -186,18 +194,17 @@ public final class SentimentEvaluator {
         return predicted;
     }
 
-    /** Builds one Tribuo prediction: a feature-less example carrying the gold label, and the full score map. */
-    private static Prediction<Label> prediction(List<String> labels, int gold, float[] probabilities) {
+    /**
+     * Builds one Tribuo prediction: a feature-less example carrying the gold label, the predicted label
+     * ({@link #mostProbable}) and the full score map.
+     */
+    private static Prediction<Label> prediction(List<String> labels, int gold, float[] probabilities, int predicted) {
         ArrayExample<Label> example = new ArrayExample<>(new Label(labels.get(gold)));
         Map<String, Label> scores = new LinkedHashMap<>();
-        int best = 0;
         for (int j = 0; j < probabilities.length; j++) {
             scores.put(labels.get(j), new Label(labels.get(j), probabilities[j]));
-            if (probabilities[j] > probabilities[best]) {
-                best = j;
-            }
         }
-        return new Prediction<>(scores.get(labels.get(best)), scores, 0, example, true);
+        return new Prediction<>(scores.get(labels.get(predicted)), scores, 0, example, true);
     }
 
     private static List<String> checkLabels(List<String> labels) {
